@@ -1,0 +1,13 @@
+"""pytest-sesmock: Amazon SES configuration sets, answered in-process on botocore's wire path."""
+
+from __future__ import annotations
+
+from .errors import DeclarationError, NotMockedError
+from .interception import install as _install
+from .mock import SesMock
+
+__all__ = ["DeclarationError", "NotMockedError", "SesMock"]
+
+# Every botocore session created from here on routes SES requests through the mock while one is
+# active. Importing twice (pytester runs pytest again in one process) registers nothing twice.
+_install()

@@ -1,0 +1,39 @@
+"""The exceptions pytest-sesmock raises, and the SES error it answers on the wire."""
+
+from __future__ import annotations
+
+
+class DeclarationError(ValueError):
+    """A configuration-set declaration is not valid.
+
+    The message names the place (``EventDestinations[1].SNSDestination``) and what is allowed.
+    ``path`` holds that place on its own, ``""`` for the declaration as a whole.
+    """
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}" if path else problem)
+
+
+class NotMockedError(RuntimeError):
+    """A request would have left the process while a mock was active.
+
+    Raised for an SES operation that pytest-sesmock does not serve and no other in-process mock
+    answered, and for any other request that would have reached the network.
+    """
+
+
+class SesError(Exception):
+    """An error that SES answers on the wire; the serializer turns it into an ErrorResponse."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+    @property
+    def fault(self) -> str:
+        """``Sender`` for a 4xx answer, ``Receiver`` for a 5xx one, as the Query protocol says."""
+        return "Receiver" if self.status >= 500 else "Sender"

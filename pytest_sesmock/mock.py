@@ -1,0 +1,187 @@
+"""``SesMock``: the one mock object that every door (fixture, marker, decorator, YAML) feeds."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.model import Shape
+
+from . import interception, rules
+from .backend import OPERATIONS, Backend, Context, Operation
+from .credentials import FakeEnvironment
+from .declaration import parse_declaration
+from .errors import DeclarationError, SesError
+from .model import operation_model
+from .serializer import ResponseSerializer, serialize_error
+from .wire import decode_params, parse_form, region_of
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+
+def default_region() -> str:
+    """The region botocore would take from the environment, else ``us-east-1``."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+
+@dataclass(frozen=True)
+class _Served:
+    """One served operation, with everything about it that can be prepared once."""
+
+    input_shape: Shape | None
+    run: Operation
+    serializer: ResponseSerializer
+
+
+_served: dict[str, _Served] = {}
+
+
+def _served_operation(action: str) -> _Served | None:
+    found = _served.get(action)
+    if found is None and action in OPERATIONS:
+        model = operation_model(action)
+        found = _served[action] = _Served(
+            model.input_shape, OPERATIONS[action], ResponseSerializer(model))
+    return found
+
+
+class _Body:
+    """The raw body botocore reads a response from."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self._data
+
+    def read(self, *_: Any, **__: Any) -> bytes:
+        data, self._data = self._data, b""
+        return data
+
+
+class SesMock:
+    """An in-memory Amazon SES that answers botocore's SES requests while it is active.
+
+    Use it through the ``ses_mock`` fixture, or as a context manager. ``region`` is the default
+    region of declarations and of requests whose region cannot be told; ``account`` is the
+    account every request is answered for.
+    """
+
+    def __init__(self, *, region: str | None = None, account: str = DEFAULT_ACCOUNT) -> None:
+        for problem in (rules.region_problem(region or default_region()),
+                        rules.account_problem(account)):
+            if problem:
+                raise DeclarationError("", problem)
+        self.region: str = region or default_region()
+        self.account: str = account
+        self.backend = Backend()
+        self._environment = FakeEnvironment()
+        self._active = False
+
+    # -- declaring -----------------------------------------------------------------------------
+
+    def add_configuration_set(
+        self, spec: Mapping[str, Any], *, region: str | None = None, account: str | None = None
+    ) -> None:
+        """Declare a configuration set, spelled as DescribeConfigurationSet answers it.
+
+        ``spec`` has ``Name`` and any of ``EventDestinations``, ``TrackingOptions``,
+        ``DeliveryOptions`` and ``ReputationOptions``; a whole pasted ``describe_configuration_set``
+        output works too. It is checked at once and copied. Raises ``DeclarationError`` naming the
+        place inside ``spec`` that is wrong.
+        """
+        region = region or self.region
+        account = account or self.account
+        for problem in (rules.region_problem(region), rules.account_problem(account)):
+            if problem:
+                raise DeclarationError("", problem)
+        configuration_set = parse_declaration(spec)
+        key = (account, region, configuration_set.name)
+        if key in self.backend.configuration_sets:
+            raise DeclarationError(
+                "Name", f"configuration set {configuration_set.name!r} is already declared in "
+                        f"account {account}, region {region}")
+        self.backend.configuration_sets[key] = configuration_set
+
+    # -- activation ----------------------------------------------------------------------------
+
+    def start(self) -> SesMock:
+        """Begin answering SES requests. Pair with ``stop()``; prefer ``with SesMock() as ses:``."""
+        if self._active:
+            raise RuntimeError("this SesMock is already active")
+        self._environment.start()
+        interception.active.append(self)
+        self._active = True
+        return self
+
+    def stop(self) -> None:
+        """Stop answering; a no-op when not active."""
+        if not self._active:
+            return
+        self._active = False
+        if self in interception.active:
+            interception.active.remove(self)
+        self._environment.stop()
+
+    def __enter__(self) -> SesMock:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @staticmethod
+    def patch_client(client: Any) -> Any:
+        """Route ``client`` through the mock although it was created before the plugin loaded.
+
+        Clients created after ``pytest_sesmock`` was imported need no patching. Returns ``client``.
+        """
+        interception.patch_client(client)
+        return client
+
+    # -- answering (the hot path) --------------------------------------------------------------
+
+    def answer(self, request: AWSPreparedRequest) -> AWSResponse | None:
+        """The response to one SES request, or None for an operation this mock does not serve."""
+        flat = parse_form(request.body)
+        served = _served_operation(flat.get("Action", ""))
+        if served is None:
+            return None  # another in-process mock may answer; the network guard stops the rest
+        region = region_of(request.url, request.headers.get("Authorization")) or self.region
+        request_id = str(uuid.uuid4())
+        try:
+            params = decode_params(served.input_shape, flat)
+            result = served.run(self.backend, Context(self.account, region), params)
+            status, body = 200, served.serializer.serialize(result, request_id)
+        except SesError as error:
+            status, body = error.status, serialize_error(error, request_id)
+        headers = {"x-amzn-RequestId": request_id, "Content-Type": "text/xml",
+                   "Content-Length": str(len(body))}
+        return AWSResponse(request.url, status, headers, _Body(body))
+
+    def explain_unanswered(self, request: AWSPreparedRequest) -> str:
+        """Why a request that reached botocore's network path is refused, and what to do."""
+        host = urlsplit(request.url).hostname or request.url
+        action = interception.action_of(request) if host.startswith("email") else None
+        served = ", ".join(sorted(OPERATIONS))
+        if action in OPERATIONS:
+            return (f"SES {action} was sent by a botocore client that pytest-sesmock does not "
+                    "intercept (created before pytest_sesmock was imported?); route it through "
+                    "the mock with ses_mock.patch_client(client). The request was not sent.")
+        if action:
+            return (f"SES operation {action} is not mocked by pytest-sesmock (it serves {served}) "
+                    "and no other in-process mock answered it; the request was not sent.")
+        return (f"pytest-sesmock is active and {request.method} {request.url} would have left the "
+                "process; only SES is mocked here (use an in-process mock such as moto for other "
+                "services). The request was not sent.")

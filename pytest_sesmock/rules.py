@@ -1,0 +1,85 @@
+"""SES's own rules for names and values: what the model's prose says and botocore never checks.
+
+Both doors use them: a declaration breaking one is a ``DeclarationError``; a request breaking one
+is answered with the error code SES gives for that operation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+# (pattern, max length, what is allowed), from the documentation strings of botocore's model.
+_NAME_RULES: dict[str, tuple[re.Pattern[str], int, str]] = {
+    "configuration set name": (
+        re.compile(r"[A-Za-z0-9_-]+"), 64, "letters (a-z, A-Z), digits, '_' and '-'"),
+    "event destination name": (
+        re.compile(r"[A-Za-z0-9_-]+"), 64, "ASCII letters, digits, '_' and '-'"),
+    "dimension name": (
+        re.compile(r"[A-Za-z0-9_:-]+"), 256, "ASCII letters, digits, '_', '-' and ':'"),
+    "default dimension value": (
+        re.compile(r"[A-Za-z0-9_@.-]+"), 256, "ASCII letters, digits, '_', '-', '@' and '.'"),
+}
+
+DESTINATION_TYPES = ("SNSDestination", "CloudWatchDestination", "KinesisFirehoseDestination")
+
+
+def name_problem(kind: str, value: str) -> str | None:
+    """What is wrong with ``value`` as a ``kind`` (e.g. ``"configuration set name"``), or None."""
+    pattern, limit, allowed = _NAME_RULES[kind]
+    if not value:
+        return f"the {kind} must not be empty"
+    if len(value) > limit:
+        return f"the {kind} has {len(value)} characters; at most {limit} are allowed"
+    if not pattern.fullmatch(value):
+        return f"the {kind} {value!r} may contain only {allowed}"
+    return None
+
+
+def event_destination_problems(destination: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(path inside the event destination, problem) for each SES rule it breaks."""
+    problems: list[tuple[str, str]] = []
+    name = destination.get("Name")
+    if isinstance(name, str):
+        problem = name_problem("event destination name", name)
+        if problem:
+            problems.append(("Name", problem))
+    present = [kind for kind in DESTINATION_TYPES if destination.get(kind) is not None]
+    if len(present) != 1:
+        found = ", ".join(present) if present else "none"
+        problems.append(
+            ("", f"an event destination has exactly one of {', '.join(DESTINATION_TYPES)}; "
+                 f"found {found}")
+        )
+    if destination.get("MatchingEventTypes") == []:
+        problems.append(("MatchingEventTypes", "must name at least one event type"))
+    cloudwatch = destination.get("CloudWatchDestination") or {}
+    for index, dimension in enumerate(cloudwatch.get("DimensionConfigurations") or ()):
+        where = f"CloudWatchDestination.DimensionConfigurations[{index}]"
+        for key, kind in (("DimensionName", "dimension name"),
+                          ("DefaultDimensionValue", "default dimension value")):
+            value = dimension.get(key)
+            if isinstance(value, str):
+                problem = name_problem(kind, value)
+                if problem:
+                    problems.append((f"{where}.{key}", problem))
+    return problems
+
+
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+_ACCOUNT = re.compile(r"\d{12}")
+
+
+def region_problem(region: object) -> str | None:
+    """What is wrong with ``region`` as an AWS region name, or None."""
+    if not isinstance(region, str) or not _REGION.fullmatch(region):
+        return f"region {region!r} is not an AWS region name such as 'us-east-1'"
+    return None
+
+
+def account_problem(account: object) -> str | None:
+    """What is wrong with ``account`` as an AWS account id, or None."""
+    if not isinstance(account, str) or not _ACCOUNT.fullmatch(account):
+        return f"account {account!r} is not a 12-digit AWS account id (a string)"
+    return None

@@ -1,0 +1,184 @@
+"""The Query-protocol response serializer: one walker over botocore's output shapes.
+
+Each shape is compiled once into a small writer function, so a call only runs the writers its
+answer needs. No operation has its own template: the output shape, the result wrapper and the
+namespace all come from the service model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+from xml.sax.saxutils import escape
+
+from botocore.model import OperationModel, Shape
+
+from .errors import SesError
+from .model import service_model
+
+Writer = Callable[[Any, list[str]], None]
+
+# Characters XML 1.0 cannot carry at all; a name echoed in an error message may hold them.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` as XML character data: escaped, and with characters XML cannot hold replaced."""
+    text = escape(value)
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub("\ufffd", text)
+    return text
+
+
+def iso8601(value: datetime) -> str:
+    """A timestamp as SES writes it: UTC, milliseconds, ``Z``."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    utc = value.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def _scalar_writer(shape: Shape) -> Callable[[Any], str]:
+    kind = shape.type_name
+    if kind == "boolean":
+        return lambda value: "true" if value else "false"
+    if kind == "timestamp":
+        return iso8601
+    if kind in ("integer", "long", "double", "float"):
+        return str
+    if kind == "blob":
+        import base64
+
+        return lambda value: base64.b64encode(value).decode("ascii")
+    return lambda value: xml_text(str(value))
+
+
+_writers: dict[str, Writer] = {}
+
+
+def _writer(shape: Shape) -> Writer:
+    """The (cached) writer of a shape's contents, without its own enclosing element."""
+    cached = _writers.get(shape.name)
+    if cached is not None:
+        return cached
+    writer: Writer
+    if shape.type_name == "structure":
+        members = [
+            (name, member.serialization.get("name", name), member)
+            for name, member in shape.members.items()
+        ]
+        # Filled after registering, so recursive shapes terminate.
+        compiled: list[tuple[str, Writer]] = []
+
+        def write_structure(value: Any, out: list[str]) -> None:
+            get = value.get
+            for name, element_writer in compiled:
+                item = get(name)
+                if item is not None:
+                    element_writer(item, out)
+
+        _writers[shape.name] = write_structure
+        compiled.extend((name, _element(tag, member)) for name, tag, member in members)
+        return write_structure
+    if shape.type_name == "list":
+        item_tag = shape.member.serialization.get("name", "member")
+        item = _element(item_tag, shape.member)
+
+        def write_list(value: Any, out: list[str]) -> None:
+            for entry in value:
+                item(entry, out)
+
+        writer = write_list
+    elif shape.type_name == "map":
+        key = _element(shape.key.serialization.get("name", "key"), shape.key)
+        val = _element(shape.value.serialization.get("name", "value"), shape.value)
+
+        def write_map(value: Any, out: list[str]) -> None:
+            for k, v in value.items():
+                out.append("<entry>")
+                key(k, out)
+                val(v, out)
+                out.append("</entry>")
+
+        writer = write_map
+    else:
+        text = _scalar_writer(shape)
+
+        def write_scalar(value: Any, out: list[str]) -> None:
+            out.append(text(value))
+
+        writer = write_scalar
+    _writers[shape.name] = writer
+    return writer
+
+
+def _element(tag: str, shape: Shape) -> Writer:
+    """A writer of ``<tag>contents</tag>``; a flattened list writes one ``<tag>`` per item."""
+    if shape.type_name == "list" and shape.serialization.get("flattened"):
+        item = _element(tag, shape.member)
+
+        def write_flat(value: Any, out: list[str]) -> None:
+            for entry in value:
+                item(entry, out)
+
+        return write_flat
+    open_tag, close_tag = f"<{tag}>", f"</{tag}>"
+    if shape.type_name in ("structure", "list", "map"):
+
+        def write_nested(value: Any, out: list[str]) -> None:
+            out.append(open_tag)
+            _writer(shape)(value, out)
+            out.append(close_tag)
+
+        return write_nested
+    text = _scalar_writer(shape)
+
+    def write_text(value: Any, out: list[str]) -> None:
+        out.append(open_tag)
+        out.append(text(value))
+        out.append(close_tag)
+
+    return write_text
+
+
+class ResponseSerializer:
+    """Writes one operation's success answers, compiled from its output shape once."""
+
+    def __init__(self, operation: OperationModel) -> None:
+        namespace = service_model().metadata["xmlNamespace"]
+        name = operation.name
+        self._head = f'<?xml version="1.0" encoding="UTF-8"?>\n<{name}Response xmlns="{namespace}">'
+        self._tail = f"</{name}Response>"
+        output = operation.output_shape
+        if output is None:
+            self._result: Writer | None = None
+            self._wrapper = ("", "")
+        else:
+            # The result wrapper is written even when empty: botocore looks it up by name.
+            tag = output.serialization.get("resultWrapper", f"{name}Result")
+            self._result = _writer(output)
+            self._wrapper = (f"<{tag}>", f"</{tag}>")
+
+    def serialize(self, result: Mapping[str, Any], request_id: str) -> bytes:
+        """The whole XML body for ``result`` (a mapping shaped like the output shape)."""
+        out = [self._head]
+        if self._result is not None:
+            out.append(self._wrapper[0])
+            self._result(result, out)
+            out.append(self._wrapper[1])
+        out.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
+        out.append(self._tail)
+        return "".join(out).encode("utf-8")
+
+
+def serialize_error(error: SesError, request_id: str) -> bytes:
+    """The Query ``ErrorResponse`` envelope; ``RequestId`` is a sibling of ``Error``."""
+    namespace = service_model().metadata["xmlNamespace"]
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="{namespace}">'
+        f"<Error><Type>{error.fault}</Type><Code>{xml_text(error.code)}</Code>"
+        f"<Message>{xml_text(error.message)}</Message></Error>"
+        f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+    ).encode("utf-8")
