@@ -9,7 +9,7 @@ from botocore.credentials import Credentials
 
 # Obviously fake, and never a secret: signing needs *some* key, SES never sees it.
 FAKE_ACCESS_KEY_ID = "AKIASESMOCKTESTING00"
-FAKE_SECRET_ACCESS_KEY = "pytest-sesmock-fake-secret-key"  # noqa: S105 - a placeholder
+FAKE_SECRET_ACCESS_KEY = "pytest-sesmock-fake-secret-key"
 FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY)
 
 _ENV_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")

@@ -28,6 +28,8 @@ def _type_name(value: object) -> str:
 
 
 def _join(path: str, key: str) -> str:
+    if not key:
+        return path
     return f"{path}.{key}" if path else key
 
 
@@ -36,12 +38,16 @@ def check_shape(shape: Shape, value: object, path: str) -> Any:
     kind = shape.type_name
     if kind == "structure":
         if not isinstance(value, Mapping):
-            raise DeclarationError(path, f"expected a mapping with keys {', '.join(shape.members)}; "
-                                         f"got {_type_name(value)}")
+            raise DeclarationError(
+                path,
+                f"expected a mapping with keys {', '.join(shape.members)}; got {_type_name(value)}",
+            )
         out: dict[str, Any] = {}
         for key, item in value.items():
             if key not in shape.members:
-                raise DeclarationError(_join(path, str(key)), _unknown_key(key, list(shape.members)))
+                raise DeclarationError(
+                    _join(path, str(key)), _unknown_key(key, list(shape.members))
+                )
             if item is not None:  # a pasted null means "not set", as in the response
                 out[key] = check_shape(shape.members[key], item, _join(path, key))
         for key in shape.required_members:
@@ -51,7 +57,9 @@ def check_shape(shape: Shape, value: object, path: str) -> Any:
     if kind == "list":
         if not isinstance(value, (list, tuple)):
             raise DeclarationError(path, f"expected a list; got {_type_name(value)}")
-        return [check_shape(shape.member, item, f"{path}[{index}]") for index, item in enumerate(value)]
+        return [
+            check_shape(shape.member, item, f"{path}[{index}]") for index, item in enumerate(value)
+        ]
     if kind == "string":
         if not isinstance(value, str):
             raise DeclarationError(path, f"expected a string; got {_type_name(value)} {value!r}")
@@ -60,7 +68,9 @@ def check_shape(shape: Shape, value: object, path: str) -> Any:
         return value
     if kind == "boolean":
         if not isinstance(value, bool):
-            raise DeclarationError(path, f"expected true or false; got {_type_name(value)} {value!r}")
+            raise DeclarationError(
+                path, f"expected true or false; got {_type_name(value)} {value!r}"
+            )
         return value
     if kind == "timestamp":
         return _timestamp(value, path)
@@ -98,8 +108,11 @@ def parse_declaration(spec: object) -> ConfigurationSet:
     is accepted as it is.
     """
     if not isinstance(spec, Mapping):
-        raise DeclarationError("", "a configuration set declaration must be a mapping with 'Name'; "
-                                   f"got {_type_name(spec)}")
+        raise DeclarationError(
+            "",
+            "a configuration set declaration must be a mapping with 'Name'; "
+            f"got {_type_name(spec)}",
+        )
     output = operation_model(_OUTPUT).output_shape
     assert output is not None
     sections = {key: value for key, value in spec.items() if key not in _IGNORED and key != "Name"}
@@ -125,7 +138,8 @@ def parse_declaration(spec: object) -> ConfigurationSet:
             raise DeclarationError(
                 f"EventDestinations[{index}].Name",
                 f"event destination {destination['Name']!r} is already declared at "
-                f"EventDestinations[{first}]; names are unique within a set")
+                f"EventDestinations[{first}]; names are unique within a set",
+            )
     tracking = checked.get("TrackingOptions")
     reputation = default_reputation_options()
     reputation.update(checked.get("ReputationOptions", {}))
@@ -142,13 +156,17 @@ def parse_declaration(spec: object) -> ConfigurationSet:
 def _name(name: object, configuration_set: dict[str, Any] | None) -> tuple[str, str]:
     nested = configuration_set["Name"] if configuration_set else None
     if name is None and nested is None:
-        raise DeclarationError("Name", "is required (or ConfigurationSet.Name, as in a pasted "
-                                       "describe_configuration_set output)")
+        raise DeclarationError(
+            "Name",
+            "is required (or ConfigurationSet.Name, as in a pasted "
+            "describe_configuration_set output)",
+        )
     if name is not None and not isinstance(name, str):
         raise DeclarationError("Name", f"expected a string; got {_type_name(name)} {name!r}")
     if name is not None and nested is not None and name != nested:
-        raise DeclarationError("ConfigurationSet.Name",
-                               f"{nested!r} differs from Name {name!r}; give one of them")
+        raise DeclarationError(
+            "ConfigurationSet.Name", f"{nested!r} differs from Name {name!r}; give one of them"
+        )
     if name is not None:
         return name, "Name"
     assert isinstance(nested, str)

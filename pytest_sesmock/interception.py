@@ -63,7 +63,7 @@ def install() -> None:
         if spec not in handlers.BUILTIN_HANDLERS:
             handlers.BUILTIN_HANDLERS.append(spec)
     if not getattr(URLLib3Session.send, "_sesmock_guard", False):
-        URLLib3Session.send = _guarded(URLLib3Session.send)  # type: ignore[method-assign]
+        URLLib3Session.send = _guarded(URLLib3Session.send)
 
 
 def patch_client(client: Any) -> None:

@@ -48,7 +48,8 @@ def _served_operation(action: str) -> _Served | None:
     if found is None and action in OPERATIONS:
         model = operation_model(action)
         found = _served[action] = _Served(
-            model.input_shape, OPERATIONS[action], ResponseSerializer(model))
+            model.input_shape, OPERATIONS[action], ResponseSerializer(model)
+        )
     return found
 
 
@@ -77,8 +78,10 @@ class SesMock:
     """
 
     def __init__(self, *, region: str | None = None, account: str = DEFAULT_ACCOUNT) -> None:
-        for problem in (rules.region_problem(region or default_region()),
-                        rules.account_problem(account)):
+        for problem in (
+            rules.region_problem(region or default_region()),
+            rules.account_problem(account),
+        ):
             if problem:
                 raise DeclarationError("", problem)
         self.region: str = region or default_region()
@@ -108,8 +111,10 @@ class SesMock:
         key = (account, region, configuration_set.name)
         if key in self.backend.configuration_sets:
             raise DeclarationError(
-                "Name", f"configuration set {configuration_set.name!r} is already declared in "
-                        f"account {account}, region {region}")
+                "Name",
+                f"configuration set {configuration_set.name!r} is already declared in "
+                f"account {account}, region {region}",
+            )
         self.backend.configuration_sets[key] = configuration_set
 
     # -- activation ----------------------------------------------------------------------------
@@ -136,7 +141,9 @@ class SesMock:
         return self.start()
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None,
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
@@ -166,8 +173,11 @@ class SesMock:
             status, body = 200, served.serializer.serialize(result, request_id)
         except SesError as error:
             status, body = error.status, serialize_error(error, request_id)
-        headers = {"x-amzn-RequestId": request_id, "Content-Type": "text/xml",
-                   "Content-Length": str(len(body))}
+        headers = {
+            "x-amzn-RequestId": request_id,
+            "Content-Type": "text/xml",
+            "Content-Length": str(len(body)),
+        }
         return AWSResponse(request.url, status, headers, _Body(body))
 
     def explain_unanswered(self, request: AWSPreparedRequest) -> str:
@@ -176,12 +186,18 @@ class SesMock:
         action = interception.action_of(request) if host.startswith("email") else None
         served = ", ".join(sorted(OPERATIONS))
         if action in OPERATIONS:
-            return (f"SES {action} was sent by a botocore client that pytest-sesmock does not "
-                    "intercept (created before pytest_sesmock was imported?); route it through "
-                    "the mock with ses_mock.patch_client(client). The request was not sent.")
+            return (
+                f"SES {action} was sent by a botocore client that pytest-sesmock does not "
+                "intercept (created before pytest_sesmock was imported?); route it through "
+                "the mock with ses_mock.patch_client(client). The request was not sent."
+            )
         if action:
-            return (f"SES operation {action} is not mocked by pytest-sesmock (it serves {served}) "
-                    "and no other in-process mock answered it; the request was not sent.")
-        return (f"pytest-sesmock is active and {request.method} {request.url} would have left the "
-                "process; only SES is mocked here (use an in-process mock such as moto for other "
-                "services). The request was not sent.")
+            return (
+                f"SES operation {action} is not mocked by pytest-sesmock (it serves {served}) "
+                "and no other in-process mock answered it; the request was not sent."
+            )
+        return (
+            f"pytest-sesmock is active and {request.method} {request.url} would have left the "
+            "process; only SES is mocked here (use an in-process mock such as moto for other "
+            "services). The request was not sent."
+        )

@@ -11,6 +11,6 @@ from .mock import SesMock
 
 @pytest.fixture
 def ses_mock() -> Iterator[SesMock]:
-    """An active in-memory SES for this test; declare sets with ``ses_mock.add_configuration_set``."""
+    """An active in-memory SES for this test; declare sets with ``add_configuration_set``."""
     with SesMock() as mock:
         yield mock

@@ -13,13 +13,25 @@ from typing import Any
 # (pattern, max length, what is allowed), from the documentation strings of botocore's model.
 _NAME_RULES: dict[str, tuple[re.Pattern[str], int, str]] = {
     "configuration set name": (
-        re.compile(r"[A-Za-z0-9_-]+"), 64, "letters (a-z, A-Z), digits, '_' and '-'"),
+        re.compile(r"[A-Za-z0-9_-]+"),
+        64,
+        "letters (a-z, A-Z), digits, '_' and '-'",
+    ),
     "event destination name": (
-        re.compile(r"[A-Za-z0-9_-]+"), 64, "ASCII letters, digits, '_' and '-'"),
+        re.compile(r"[A-Za-z0-9_-]+"),
+        64,
+        "ASCII letters, digits, '_' and '-'",
+    ),
     "dimension name": (
-        re.compile(r"[A-Za-z0-9_:-]+"), 256, "ASCII letters, digits, '_', '-' and ':'"),
+        re.compile(r"[A-Za-z0-9_:-]+"),
+        256,
+        "ASCII letters, digits, '_', '-' and ':'",
+    ),
     "default dimension value": (
-        re.compile(r"[A-Za-z0-9_@.-]+"), 256, "ASCII letters, digits, '_', '-', '@' and '.'"),
+        re.compile(r"[A-Za-z0-9_@.-]+"),
+        256,
+        "ASCII letters, digits, '_', '-', '@' and '.'",
+    ),
 }
 
 DESTINATION_TYPES = ("SNSDestination", "CloudWatchDestination", "KinesisFirehoseDestination")
@@ -49,16 +61,21 @@ def event_destination_problems(destination: Mapping[str, Any]) -> list[tuple[str
     if len(present) != 1:
         found = ", ".join(present) if present else "none"
         problems.append(
-            ("", f"an event destination has exactly one of {', '.join(DESTINATION_TYPES)}; "
-                 f"found {found}")
+            (
+                "",
+                f"an event destination has exactly one of {', '.join(DESTINATION_TYPES)}; "
+                f"found {found}",
+            )
         )
     if destination.get("MatchingEventTypes") == []:
         problems.append(("MatchingEventTypes", "must name at least one event type"))
     cloudwatch = destination.get("CloudWatchDestination") or {}
     for index, dimension in enumerate(cloudwatch.get("DimensionConfigurations") or ()):
         where = f"CloudWatchDestination.DimensionConfigurations[{index}]"
-        for key, kind in (("DimensionName", "dimension name"),
-                          ("DefaultDimensionValue", "default dimension value")):
+        for key, kind in (
+            ("DimensionName", "dimension name"),
+            ("DefaultDimensionValue", "default dimension value"),
+        ):
             value = dimension.get(key)
             if isinstance(value, str):
                 problem = name_problem(kind, value)

@@ -181,4 +181,4 @@ def serialize_error(error: SesError, request_id: str) -> bytes:
         f"<Error><Type>{error.fault}</Type><Code>{xml_text(error.code)}</Code>"
         f"<Message>{xml_text(error.message)}</Message></Error>"
         f"<RequestId>{request_id}</RequestId></ErrorResponse>"
-    ).encode("utf-8")
+    ).encode()

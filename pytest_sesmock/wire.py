@@ -38,13 +38,15 @@ def parse_form(body: bytes | str | None) -> dict[str, str]:
     return dict(parse_qsl(body, keep_blank_values=True))
 
 
-def region_of(url: str, authorization: str | None) -> str | None:
+def region_of(url: str, authorization: str | bytes | None) -> str | None:
     """The region a request is for: from ``email.<region>.amazonaws.com``, else the SigV4 scope."""
     host = urlsplit(url).hostname or ""
     found = _HOST_REGION.match(host)
     if found:
         return found.group(1)
     if authorization:
+        if isinstance(authorization, bytes):  # botocore's signer writes the header as bytes
+            authorization = authorization.decode("latin-1")
         scoped = _SCOPE_REGION.search(authorization)
         if scoped:
             return scoped.group(1)
@@ -94,7 +96,9 @@ def _scalar(shape: Shape) -> Reader:
                 return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
         else:
             return raw
-        problems.append(f"Value '{raw}' at '{path}' failed to satisfy constraint: Member must be {kind}")
+        problems.append(
+            f"Value '{raw}' at '{path}' failed to satisfy constraint: Member must be {kind}"
+        )
         return raw
 
     return read
@@ -119,7 +123,7 @@ def reader(shape: Shape) -> Reader:
             if key and not any(k.startswith(prefix) for k in flat):
                 return _ABSENT
             out: dict[str, Any] = {}
-            for (name, location, needed), member_reader in zip(members, compiled):
+            for (name, location, needed), member_reader in zip(members, compiled, strict=True):
                 member_path = field_path(path, name)
                 value = member_reader(flat, prefix + location, member_path, problems)
                 if value is not _ABSENT:
@@ -208,5 +212,7 @@ def decode_params(shape: Shape | None, flat: Flat) -> dict[str, Any]:
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
-        raise SesError("ValidationError", f"{count} validation {noun} detected: " + "; ".join(problems))
+        raise SesError(
+            "ValidationError", f"{count} validation {noun} detected: " + "; ".join(problems)
+        )
     return params if params is not _ABSENT else {}

@@ -1,0 +1,73 @@
+"""Shared test set-up: an AWS environment that is empty and cannot reach real credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+_AWS_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests see no credentials, profiles or regions of the machine they run on."""
+    for name in _AWS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    empty = tmp_path_factory.getbasetemp() / "no-aws"
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def ses() -> Any:
+    """A boto3 SES client in us-east-1, created inside the test."""
+    return boto3.client("ses", region_name="us-east-1")
+
+
+@pytest.fixture
+def raw_bodies() -> Callable[[Any], list[bytes]]:
+    """Attach to a client; returns the list the raw XML bodies it receives are appended to."""
+
+    def attach(client: Any) -> list[bytes]:
+        bodies: list[bytes] = []
+
+        def keep(response: Any, **_: Any) -> None:
+            if response is not None:  # (http response, parsed); None after a connection error
+                bodies.append(response[0].content)
+
+        # needs-retry sees every attempt's raw response, in every supported botocore.
+        client.meta.events.register("needs-retry.ses", keep)
+        return bodies
+
+    return attach
+
+
+def marketing(**sections: Any) -> dict[str, Any]:
+    """A declaration of the set ``marketing`` with the given sections."""
+    return {"Name": "marketing", **sections}
+
+
+SNS_DESTINATION = {
+    "Name": "to-sns",
+    "Enabled": True,
+    "MatchingEventTypes": ["send", "bounce"],
+    "SNSDestination": {"TopicARN": "arn:aws:sns:us-east-1:123456789012:ses-events"},
+}
+
+ALL_ATTRIBUTES = ["eventDestinations", "trackingOptions", "deliveryOptions", "reputationOptions"]
+
+HERE = Path(__file__).parent
