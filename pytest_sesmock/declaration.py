@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
-from botocore.model import Shape
+from botocore.model import ListShape, Shape, StringShape, StructureShape
 
 from . import rules
 from .configuration_set import ConfigurationSet, default_reputation_options
@@ -36,7 +36,7 @@ def _join(path: str, key: str) -> str:
 def check_shape(shape: Shape, value: object, path: str) -> Any:
     """``value`` checked against ``shape`` and copied; a ``DeclarationError`` names the place."""
     kind = shape.type_name
-    if kind == "structure":
+    if isinstance(shape, StructureShape):
         if not isinstance(value, Mapping):
             raise DeclarationError(
                 path,
@@ -54,7 +54,7 @@ def check_shape(shape: Shape, value: object, path: str) -> Any:
             if key not in out:
                 raise DeclarationError(_join(path, key), "is required")
         return out
-    if kind == "list":
+    if isinstance(shape, ListShape):
         if not isinstance(value, (list, tuple)):
             raise DeclarationError(path, f"expected a list; got {_type_name(value)}")
         return [
@@ -63,7 +63,7 @@ def check_shape(shape: Shape, value: object, path: str) -> Any:
     if kind == "string":
         if not isinstance(value, str):
             raise DeclarationError(path, f"expected a string; got {_type_name(value)} {value!r}")
-        if shape.enum and value not in shape.enum:
+        if isinstance(shape, StringShape) and shape.enum and value not in shape.enum:
             raise DeclarationError(path, f"{value!r} is not one of {', '.join(shape.enum)}")
         return value
     if kind == "boolean":

@@ -63,7 +63,8 @@ def install() -> None:
         if spec not in handlers.BUILTIN_HANDLERS:
             handlers.BUILTIN_HANDLERS.append(spec)
     if not getattr(URLLib3Session.send, "_sesmock_guard", False):
-        URLLib3Session.send = _guarded(URLLib3Session.send)
+        # A class attribute, so that every http session (and every client) is guarded.
+        setattr(URLLib3Session, "send", _guarded(URLLib3Session.send))  # noqa: B010
 
 
 def patch_client(client: Any) -> None:

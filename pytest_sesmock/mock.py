@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -178,7 +178,8 @@ class SesMock:
             "Content-Type": "text/xml",
             "Content-Length": str(len(body)),
         }
-        return AWSResponse(request.url, status, headers, _Body(body))
+        # AWSResponse copies the headers into its own case-insensitive mapping.
+        return AWSResponse(request.url, status, cast(Any, headers), _Body(body))
 
     def explain_unanswered(self, request: AWSPreparedRequest) -> str:
         """Why a request that reached botocore's network path is refused, and what to do."""

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 from xml.sax.saxutils import escape
 
-from botocore.model import OperationModel, Shape
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
 from .errors import SesError
 from .model import service_model
@@ -64,7 +64,7 @@ def _writer(shape: Shape) -> Writer:
     if cached is not None:
         return cached
     writer: Writer
-    if shape.type_name == "structure":
+    if isinstance(shape, StructureShape):
         members = [
             (name, member.serialization.get("name", name), member)
             for name, member in shape.members.items()
@@ -82,7 +82,7 @@ def _writer(shape: Shape) -> Writer:
         _writers[shape.name] = write_structure
         compiled.extend((name, _element(tag, member)) for name, tag, member in members)
         return write_structure
-    if shape.type_name == "list":
+    if isinstance(shape, ListShape):
         item_tag = shape.member.serialization.get("name", "member")
         item = _element(item_tag, shape.member)
 
@@ -91,7 +91,7 @@ def _writer(shape: Shape) -> Writer:
                 item(entry, out)
 
         writer = write_list
-    elif shape.type_name == "map":
+    elif isinstance(shape, MapShape):
         key = _element(shape.key.serialization.get("name", "key"), shape.key)
         val = _element(shape.value.serialization.get("name", "value"), shape.value)
 
@@ -116,7 +116,7 @@ def _writer(shape: Shape) -> Writer:
 
 def _element(tag: str, shape: Shape) -> Writer:
     """A writer of ``<tag>contents</tag>``; a flattened list writes one ``<tag>`` per item."""
-    if shape.type_name == "list" and shape.serialization.get("flattened"):
+    if isinstance(shape, ListShape) and shape.serialization.get("flattened"):
         item = _element(tag, shape.member)
 
         def write_flat(value: Any, out: list[str]) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from botocore.model import Shape
+from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 
 from .errors import SesError
 
@@ -29,12 +29,12 @@ _HOST_REGION = re.compile(r"^email(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.c
 _SCOPE_REGION = re.compile(r"Credential=[^/,]*/\d{8}/([^/,]+)/")
 
 
-def parse_form(body: bytes | str | None) -> dict[str, str]:
+def parse_form(body: object) -> dict[str, str]:
     """The form fields of a request body; the last one wins for a repeated key."""
-    if not body:
-        return {}
-    if isinstance(body, bytes):
+    if isinstance(body, (bytes, bytearray)):
         body = body.decode("utf-8", "replace")
+    if not isinstance(body, str) or not body:
+        return {}  # a Query request always has a form body; anything else has no Action
     return dict(parse_qsl(body, keep_blank_values=True))
 
 
@@ -61,7 +61,7 @@ def field_path(path: str, member: str) -> str:
 
 def _scalar(shape: Shape) -> Reader:
     kind = shape.type_name
-    enum = shape.enum if kind == "string" else None
+    enum = shape.enum if isinstance(shape, StringShape) else None
 
     def read(flat: Flat, key: str, path: str, problems: Problems) -> Any:
         raw = flat.get(key, _ABSENT)
@@ -113,7 +113,7 @@ def reader(shape: Shape) -> Reader:
     if cached is not None:
         return cached
     read: Reader
-    if shape.type_name == "structure":
+    if isinstance(shape, StructureShape):
         members: list[tuple[str, str, bool]] = []
         compiled: list[Reader] = []
         required = set(shape.required_members)
@@ -140,9 +140,9 @@ def reader(shape: Shape) -> Reader:
             members.append((name, member.serialization.get("name", name), name in required))
             compiled.append(reader(member))
         return read_structure
-    if shape.type_name == "list":
+    if isinstance(shape, ListShape):
         read = _list(shape)
-    elif shape.type_name == "map":
+    elif isinstance(shape, MapShape):
         read = _map(shape)
     else:
         read = _scalar(shape)
@@ -150,10 +150,10 @@ def reader(shape: Shape) -> Reader:
     return read
 
 
-def _list(shape: Shape) -> Reader:
+def _list(shape: ListShape) -> Reader:
     flattened = bool(shape.serialization.get("flattened"))
     member = shape.member
-    enum = member.enum if member.type_name == "string" else None
+    enum = member.enum if isinstance(member, StringShape) else None
 
     def read(flat: Flat, key: str, path: str, problems: Problems) -> Any:
         if flat.get(key) == "":
@@ -182,7 +182,7 @@ def _list(shape: Shape) -> Reader:
     return read
 
 
-def _map(shape: Shape) -> Reader:
+def _map(shape: MapShape) -> Reader:
     flattened = bool(shape.serialization.get("flattened"))
     key_name = shape.key.serialization.get("name", "key")
     value_name = shape.value.serialization.get("name", "value")
