@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .configuration_set import ConfigurationSet
-from .errors import SesError
+from .declaration import Declared
+from .errors import DeclarationError, SesError
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,51 @@ _SECTIONS = {
 }
 
 
+def resolve(declared: Iterable[Declared], region: str, account: str) -> dict[Key, ConfigurationSet]:
+    """Key declarations by (account, region, name), the defaults filling in what they left open.
+
+    Two declarations of one set in the same source are an error, whichever door they came from.
+    """
+    out: dict[Key, ConfigurationSet] = {}
+    for entry in declared:
+        key = (entry.account or account, entry.region or region, entry.configuration_set.name)
+        if key in out:
+            raise DeclarationError(
+                "Name",
+                f"configuration set {key[2]!r} is declared twice for account {key[0]}, "
+                f"region {key[1]}",
+            )
+        out[key] = entry.configuration_set
+    return out
+
+
 class Backend:
-    """The configuration sets of one mock, keyed by (account, region, name)."""
+    """The configuration sets of one mock, keyed by (account, region, name).
+
+    Sets come in layers: the mock's own (``configuration_sets``), then ``layers`` declared through
+    the other doors (YAML, markers; nearest first, shared between tests and never changed), then
+    the backend of the mock around this one, when mocks are nested.
+    """
 
     def __init__(self) -> None:
         self.configuration_sets: dict[Key, ConfigurationSet] = {}
+        self.layers: list[Mapping[Key, ConfigurationSet]] = []
+        self.parent: Backend | None = None
+
+    def find(self, key: Key) -> ConfigurationSet | None:
+        """The set under ``key`` in the nearest layer that has it, or None."""
+        found = self.configuration_sets.get(key)
+        if found is not None:
+            return found
+        for layer in self.layers:
+            found = layer.get(key)
+            if found is not None:
+                return found
+        return self.parent.find(key) if self.parent is not None else None
 
     def get(self, context: Context, name: str) -> ConfigurationSet:
         """The set ``name`` in the caller's account and region, or ConfigurationSetDoesNotExist."""
-        found = self.configuration_sets.get((context.account, context.region, name))
+        found = self.find((context.account, context.region, name))
         if found is None:
             raise _does_not_exist(name)
         return found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -151,6 +152,35 @@ def parse_declaration(spec: object) -> ConfigurationSet:
         delivery_options=checked.get("DeliveryOptions") or None,
         reputation_options=reputation,
     )
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A checked declaration, with the region and account it named (None: the mock's default)."""
+
+    configuration_set: ConfigurationSet
+    region: str | None = None
+    account: str | None = None
+
+
+# Besides the response's own keys, a declaration may say where its set lives.
+PLACEMENT_KEYS = ("region", "account")
+
+
+def parse_entry(spec: object, *, region: str | None = None, account: str | None = None) -> Declared:
+    """A declaration that may carry its own ``region`` and ``account`` keys.
+
+    ``region`` and ``account`` given here are the defaults of the door it came through (a YAML
+    file's top level, say); the declaration's own keys win over them.
+    """
+    if isinstance(spec, Mapping) and any(key in spec for key in PLACEMENT_KEYS):
+        for key, check in (("region", rules.region_problem), ("account", rules.account_problem)):
+            if key in spec and (problem := check(spec[key])):
+                raise DeclarationError(key, problem)
+        region = spec.get("region", region)
+        account = spec.get("account", account)
+        spec = {key: value for key, value in spec.items() if key not in PLACEMENT_KEYS}
+    return Declared(parse_declaration(spec), region, account)
 
 
 def _name(name: object, configuration_set: dict[str, Any] | None) -> tuple[str, str]:

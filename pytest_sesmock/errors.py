@@ -7,13 +7,26 @@ class DeclarationError(ValueError):
     """A configuration-set declaration is not valid.
 
     The message names the place (``EventDestinations[1].SNSDestination``) and what is allowed.
-    ``path`` holds that place on its own, ``""`` for the declaration as a whole.
+    ``path`` holds that place on its own, ``""`` for the declaration as a whole; ``location`` is
+    ``file:line:column`` for a declaration read from YAML, else ``None``.
     """
 
-    def __init__(self, path: str, problem: str) -> None:
+    def __init__(self, path: str, problem: str, location: str | None = None) -> None:
         self.path = path
         self.problem = problem
-        super().__init__(f"{path}: {problem}" if path else problem)
+        self.location = location
+        where = ": ".join(part for part in (location, path) if part)
+        super().__init__(f"{where}: {problem}" if where else problem)
+
+    def within(self, prefix: str, location: str | None = None) -> DeclarationError:
+        """The same error, its path seen from an enclosing document (``configuration_sets[2]``)."""
+        if not self.path:
+            path = prefix
+        elif self.path.startswith("["):
+            path = prefix + self.path
+        else:
+            path = f"{prefix}.{self.path}" if prefix else self.path
+        return DeclarationError(path, self.problem, location or self.location)
 
 
 class NotMockedError(RuntimeError):

@@ -8,7 +8,7 @@ active, and leave other services to whatever else answers them (moto, for instan
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -18,19 +18,12 @@ from .credentials import FAKE_CREDENTIALS
 from .errors import NotMockedError
 from .wire import parse_form
 
-
-class Answerer(Protocol):
-    """What the interception hands SES requests to (a ``SesMock``)."""
-
-    def answer(self, request: AWSPreparedRequest) -> AWSResponse | None:
-        """The response to ``request``, or None when another mock should answer it."""
-
-    def explain_unanswered(self, request: AWSPreparedRequest) -> str:
-        """Why a request that reached the network path is refused."""
+if TYPE_CHECKING:
+    from .mock import SesMock
 
 
 # The active mocks, innermost last. Global, not thread-local: threads a test starts are served.
-active: list[Answerer] = []
+active: list[SesMock] = []
 
 
 def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:

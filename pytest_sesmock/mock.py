@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, cast
@@ -14,11 +14,12 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import Shape
 
 from . import interception, rules
-from .backend import OPERATIONS, Backend, Context, Operation
+from .backend import OPERATIONS, Backend, Context, Operation, resolve
 from .credentials import FakeEnvironment
-from .declaration import parse_declaration
+from .declaration import Declared, parse_entry
 from .errors import DeclarationError, SesError
 from .model import operation_model
+from .options import DEFAULT_RATE_LIMIT, check_rate_limit
 from .serializer import ResponseSerializer, serialize_error
 from .wire import decode_params, parse_form, region_of
 
@@ -72,20 +73,27 @@ class _Body:
 class SesMock:
     """An in-memory Amazon SES that answers botocore's SES requests while it is active.
 
-    Use it through the ``ses_mock`` fixture, or as a context manager. ``region`` is the default
-    region of declarations and of requests whose region cannot be told; ``account`` is the
-    account every request is answered for.
+    Use it through the ``ses_mock`` fixture, the ``ses_mock`` marker, ``mock_ses`` or as a context
+    manager. ``region`` is the default region of declarations and of requests whose region cannot
+    be told; ``account`` is the account every request is answered for; ``rate_limit`` is
+    ``"off"``, ``"track"`` (the default) or ``"enforce"``.
     """
 
-    def __init__(self, *, region: str | None = None, account: str = DEFAULT_ACCOUNT) -> None:
-        for problem in (
-            rules.region_problem(region or default_region()),
-            rules.account_problem(account),
-        ):
+    def __init__(
+        self,
+        *,
+        region: str | None = None,
+        account: str | None = None,
+        rate_limit: str | None = None,
+    ) -> None:
+        region = region or default_region()
+        account = account or DEFAULT_ACCOUNT
+        for problem in (rules.region_problem(region), rules.account_problem(account)):
             if problem:
                 raise DeclarationError("", problem)
-        self.region: str = region or default_region()
+        self.region: str = region
         self.account: str = account
+        self.rate_limit: str = check_rate_limit(rate_limit) or DEFAULT_RATE_LIMIT
         self.backend = Backend()
         self._environment = FakeEnvironment()
         self._active = False
@@ -99,23 +107,39 @@ class SesMock:
 
         ``spec`` has ``Name`` and any of ``EventDestinations``, ``TrackingOptions``,
         ``DeliveryOptions`` and ``ReputationOptions``; a whole pasted ``describe_configuration_set``
-        output works too. It is checked at once and copied. Raises ``DeclarationError`` naming the
-        place inside ``spec`` that is wrong.
+        output works too, and so do ``region`` and ``account`` keys, as in YAML. It is checked at
+        once and copied. Raises ``DeclarationError`` naming the place inside ``spec`` that is
+        wrong. A set declared here overrides one of the same name that YAML or a marker declared.
         """
-        region = region or self.region
-        account = account or self.account
-        for problem in (rules.region_problem(region), rules.account_problem(account)):
-            if problem:
+        for place, value, check in (
+            ("region", region, rules.region_problem),
+            ("account", account, rules.account_problem),
+        ):
+            if value is not None and (problem := check(value)):
                 raise DeclarationError("", problem)
-        configuration_set = parse_declaration(spec)
-        key = (account, region, configuration_set.name)
+            if value is not None and isinstance(spec, Mapping) and spec.get(place, value) != value:
+                raise DeclarationError(
+                    place, f"{spec[place]!r} differs from the keyword {place}={value!r}"
+                )
+        declared = parse_entry(spec, region=region, account=account)
+        account = declared.account or self.account
+        region = declared.region or self.region
+        key = (account, region, declared.configuration_set.name)
         if key in self.backend.configuration_sets:
             raise DeclarationError(
                 "Name",
-                f"configuration set {configuration_set.name!r} is already declared in "
+                f"configuration set {key[2]!r} is already declared in "
                 f"account {account}, region {region}",
             )
-        self.backend.configuration_sets[key] = configuration_set
+        self.backend.configuration_sets[key] = declared.configuration_set
+
+    def add_layer(self, declared: Iterable[Declared]) -> None:
+        """Add checked declarations as one layer over the earlier ones (what the doors use).
+
+        Declarations without a region or account take this mock's. The layer's sets are shared,
+        not copied: the mock never changes them.
+        """
+        self.backend.layers.insert(0, resolve(declared, self.region, self.account))
 
     # -- activation ----------------------------------------------------------------------------
 
@@ -124,6 +148,8 @@ class SesMock:
         if self._active:
             raise RuntimeError("this SesMock is already active")
         self._environment.start()
+        # Nested in another mock: see its sets too; ours vanish with us.
+        self.backend.parent = interception.active[-1].backend if interception.active else None
         interception.active.append(self)
         self._active = True
         return self
@@ -135,6 +161,7 @@ class SesMock:
         self._active = False
         if self in interception.active:
             interception.active.remove(self)
+        self.backend.parent = None
         self._environment.stop()
 
     def __enter__(self) -> SesMock:

@@ -1,0 +1,69 @@
+"""The options every door takes (marker, ``mock_ses``, ini and CLI), checked in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import rules
+
+RATE_LIMIT_MODES = ("off", "track", "enforce")
+DEFAULT_RATE_LIMIT = "track"
+
+
+class OptionError(ValueError):
+    """An option of the marker or of ``mock_ses`` is unknown or has a bad value."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What one door asked for; ``None`` means "not given here", so another level decides."""
+
+    configuration_sets: tuple[Any, ...] = ()
+    yaml: str | None = None
+    region: str | None = None
+    account: str | None = None
+    rate_limit: str | None = None
+
+
+_NAMES = ("configuration_sets", "yaml", "region", "account", "rate_limit")
+
+
+def check_options(given: Mapping[str, Any]) -> Options:
+    """``given`` (keyword arguments) as ``Options``, or ``OptionError`` saying what is wrong."""
+    unknown = sorted(set(given) - set(_NAMES))
+    if unknown:
+        raise OptionError(
+            f"unknown option {', '.join(map(repr, unknown))}; the options are {', '.join(_NAMES)}"
+        )
+    sets = given.get("configuration_sets", ())
+    if isinstance(sets, (Mapping, str)) or not isinstance(sets, Sequence):
+        raise OptionError(
+            f"configuration_sets must be a list of declarations; got {type(sets).__name__}"
+        )
+    yaml = given.get("yaml")
+    if yaml is not None and not isinstance(yaml, str) and not hasattr(yaml, "__fspath__"):
+        raise OptionError(f"yaml must be a file path; got {type(yaml).__name__}")
+    region = given.get("region")
+    if region is not None and (problem := rules.region_problem(region)):
+        raise OptionError(problem)
+    account = given.get("account")
+    if account is not None and (problem := rules.account_problem(account)):
+        raise OptionError(problem)
+    return Options(
+        configuration_sets=tuple(sets),
+        yaml=None if yaml is None else str(yaml),
+        region=region,
+        account=account,
+        rate_limit=check_rate_limit(given.get("rate_limit")),
+    )
+
+
+def check_rate_limit(mode: object) -> str | None:
+    """``mode`` if it is a rate-limit mode (or None), else ``OptionError``."""
+    if mode is not None and mode not in RATE_LIMIT_MODES:
+        raise OptionError(
+            f"rate_limit must be one of {', '.join(map(repr, RATE_LIMIT_MODES))}; got {mode!r}"
+        )
+    return mode if mode is None else str(mode)
