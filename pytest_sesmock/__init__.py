@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from .decorator import mock_ses
 from .errors import DeclarationError, NotMockedError
 from .interception import install as _install
-from .mock import SesMock
+from .mock import SesMock, current_mock
 
-__all__ = ["DeclarationError", "NotMockedError", "SesMock"]
+__all__ = ["DeclarationError", "NotMockedError", "SesMock", "current_mock", "mock_ses"]
 
 # Every botocore session created from here on routes SES requests through the mock while one is
 # active. Importing twice (pytester runs pytest again in one process) registers nothing twice.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,11 +37,33 @@ _SECTIONS = {
 }
 
 
-def resolve(declared: Iterable[Declared], region: str, account: str) -> dict[Key, ConfigurationSet]:
+_resolved: dict[tuple[int, str, str], tuple[object, dict[Key, ConfigurationSet]]] = {}
+_RESOLVED_KEPT = 256
+
+
+def resolve(
+    declared: Sequence[Declared], region: str, account: str
+) -> Mapping[Key, ConfigurationSet]:
     """Key declarations by (account, region, name), the defaults filling in what they left open.
 
     Two declarations of one set in the same source are an error, whichever door they came from.
+    The doors hand the same (checked-once) tuple to every test, so the keyed layer is kept and
+    shared: a test's set-up costs nothing per declared set.
     """
+    key = (id(declared), region, account)
+    cached = _resolved.get(key)
+    if cached is not None and cached[0] is declared:
+        return cached[1]
+    out = _resolve(declared, region, account)
+    if len(_resolved) >= _RESOLVED_KEPT:
+        _resolved.pop(next(iter(_resolved)))
+    _resolved[key] = (declared, out)
+    return out
+
+
+def _resolve(
+    declared: Iterable[Declared], region: str, account: str
+) -> dict[Key, ConfigurationSet]:
     out: dict[Key, ConfigurationSet] = {}
     for entry in declared:
         key = (entry.account or account, entry.region or region, entry.configuration_set.name)

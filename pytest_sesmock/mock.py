@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, cast
@@ -133,7 +133,7 @@ class SesMock:
             )
         self.backend.configuration_sets[key] = declared.configuration_set
 
-    def add_layer(self, declared: Iterable[Declared]) -> None:
+    def add_layer(self, declared: Sequence[Declared]) -> None:
         """Add checked declarations as one layer over the earlier ones (what the doors use).
 
         Declarations without a region or account take this mock's. The layer's sets are shared,
@@ -229,3 +229,13 @@ class SesMock:
             "process; only SES is mocked here (use an in-process mock such as moto for other "
             "services). The request was not sent."
         )
+
+
+def current_mock() -> SesMock:
+    """The innermost active ``SesMock`` (in a function decorated with ``mock_ses``, say).
+
+    Raises ``LookupError`` when no mock is active.
+    """
+    if not interception.active:
+        raise LookupError("no SES mock is active (use the ses_mock fixture, marker or mock_ses)")
+    return interception.active[-1]

@@ -67,3 +67,33 @@ def check_rate_limit(mode: object) -> str | None:
             f"rate_limit must be one of {', '.join(map(repr, RATE_LIMIT_MODES))}; got {mode!r}"
         )
     return mode if mode is None else str(mode)
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Defaults of a pytest session (ini options and CLI flags), for doors that take none."""
+
+    region: str | None = None
+    rate_limit: str | None = None
+
+
+# The plugin pushes its session's defaults and pops them at the end; pytester nests sessions.
+_defaults: list[Defaults] = []
+
+
+def push_defaults(defaults: Defaults) -> None:
+    """Make ``defaults`` the current ones, until ``pop_defaults``."""
+    _defaults.append(defaults)
+
+
+def pop_defaults(defaults: Defaults) -> None:
+    """Forget ``defaults`` (pushed earlier)."""
+    if defaults in _defaults:
+        _defaults.reverse()
+        _defaults.remove(defaults)
+        _defaults.reverse()
+
+
+def current_defaults() -> Defaults:
+    """The innermost pytest session's defaults, or none outside pytest."""
+    return _defaults[-1] if _defaults else Defaults()

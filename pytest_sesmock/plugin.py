@@ -1,16 +1,244 @@
-"""The pytest plugin (entry point ``pytest11``): the ``ses_mock`` fixture."""
+"""The pytest plugin (entry point ``pytest11``): fixture, marker, YAML beside conftest.py, options.
+
+Every door ends in the one ``ses_mock`` fixture: the marker asks for it, YAML fixtures request it,
+and all of them add their declarations to the same ``SesMock``. Precedence, lowest first:
+``ses_mock_yaml`` (ini or ``--ses-mock-yaml``), ``ses_mock.yaml`` files by directory (nearer
+overrides farther), markers by level (module, class, function), YAML fixtures the test requests,
+and ``add_configuration_set`` calls in the test.
+"""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
+from .declaration import Declared
+from .decorator import declared_layers
+from .errors import DeclarationError
 from .mock import SesMock
+from .options import (
+    RATE_LIMIT_MODES,
+    Defaults,
+    OptionError,
+    check_options,
+    check_rate_limit,
+    pop_defaults,
+    push_defaults,
+)
+
+YAML_FILE_NAME = "ses_mock.yaml"
+"""The file beside a conftest.py whose declarations apply to the tests at and below it."""
+
+Layers = tuple[tuple[Declared, ...], ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the markers of one test ask for, checked at collection."""
+
+    region: str | None = None
+    account: str | None = None
+    rate_limit: str | None = None
+    layers: Layers = ()
+
+
+class _Session:
+    """One pytest session's settings and the YAML files it found, each read once."""
+
+    def __init__(self, defaults: Defaults, project: Layers, directories: dict[Path, Any]) -> None:
+        self.defaults = defaults
+        self.project = project
+        self.directories = directories  # directory -> YamlDeclarations beside its conftest.py
+        self._by_directory: dict[Path, Layers] = {}
+        self._marks: dict[int, tuple[Any, Any]] = {}
+
+    def directory_layers(self, directory: Path) -> Layers:
+        """The YAML layers of a test directory: project-wide, then each directory, root first."""
+        found = self._by_directory.get(directory)
+        if found is None:
+            files = sorted(
+                (
+                    path
+                    for path in self.directories
+                    if path == directory or path in directory.parents
+                ),
+                key=lambda path: len(path.parts),
+            )
+            found = self.project + tuple(
+                self.directories[path].configuration_sets for path in files
+            )
+            self._by_directory[directory] = found
+        return found
+
+    def checked_mark(self, mark: Any, base: Path) -> tuple[Any, Layers]:
+        """A marker's options and declaration layers, checked once per mark object."""
+        cached = self._marks.get(id(mark))
+        if cached is None or cached[0] is not mark:
+            if mark.args:
+                raise OptionError("takes keyword options only, e.g. configuration_sets=[...]")
+            options = check_options(mark.kwargs)
+            layers = declared_layers(options.configuration_sets, options.yaml, base)
+            cached = self._marks[id(mark)] = (mark, (options, layers))
+        return cached[1]
+
+
+_SESSION = pytest.StashKey[_Session]()
+_PLAN = pytest.StashKey[_Plan]()
+# conftest YAML is found while conftest.py files register, sometimes before pytest_configure;
+# its errors are raised once collection is over, as one usage error, before any test runs.
+_found: weakref.WeakKeyDictionary[Any, dict[Path, Any]] = weakref.WeakKeyDictionary()
+_errors: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("sesmock", "pytest-sesmock (SES configuration-set mock)")
+    group.addoption(
+        "--ses-mock-yaml",
+        metavar="FILE",
+        help="project-wide YAML of SES configuration sets (overrides ses_mock_yaml)",
+    )
+    group.addoption(
+        "--ses-mock-region",
+        metavar="REGION",
+        help="default region of the SES mock (overrides ses_mock_region)",
+    )
+    group.addoption(
+        "--ses-mock-rate-limit",
+        choices=RATE_LIMIT_MODES,
+        help="rate-limit mode of the SES mock (overrides ses_mock_rate_limit)",
+    )
+    parser.addini(
+        "ses_mock_yaml", "project-wide YAML of SES configuration sets, relative to the ini file"
+    )
+    parser.addini("ses_mock_region", "default region of the SES mock")
+    parser.addini("ses_mock_rate_limit", "rate-limit mode of the SES mock: off, track or enforce")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "ses_mock(configuration_sets=[...], yaml=None, region=None, account=None, "
+        "rate_limit=None): activate pytest-sesmock for this test, with these declarations",
+    )
+    try:
+        region = config.getoption("ses_mock_region") or config.getini("ses_mock_region") or None
+        if region is not None:
+            check_options({"region": region})
+        rate_limit = check_rate_limit(
+            config.getoption("ses_mock_rate_limit") or config.getini("ses_mock_rate_limit") or None
+        )
+        project: Layers = ()
+        yaml_option = config.getoption("ses_mock_yaml")
+        yaml_ini = config.getini("ses_mock_yaml")
+        if yaml_option or yaml_ini:
+            from .yaml_file import load_yaml
+
+            base = config.invocation_params.dir if yaml_option else _ini_dir(config)
+            project = (load_yaml(base / (yaml_option or yaml_ini)).configuration_sets,)
+    except (OptionError, DeclarationError) as error:
+        raise pytest.UsageError(f"pytest-sesmock: {error}") from None
+    defaults = Defaults(region=region, rate_limit=rate_limit)
+    push_defaults(defaults)
+    directories = _found.setdefault(config.pluginmanager, {})  # filled on as conftests load
+    config.stash[_SESSION] = _Session(defaults, project, directories)
+
+
+def _ini_dir(config: pytest.Config) -> Path:
+    return config.inipath.parent if config.inipath else config.rootpath
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        pop_defaults(session.defaults)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_plugin_registered(plugin: object, plugin_name: str, manager: Any) -> None:
+    """Read the ``ses_mock.yaml`` beside a conftest.py, and define its fixtures in that conftest.
+
+    First among the hooks, so the fixtures exist before pytest collects the conftest's fixtures:
+    they are then visible exactly like fixtures written in that conftest.py.
+    """
+    if not (isinstance(plugin, ModuleType) and str(plugin_name).endswith("conftest.py")):
+        return
+    directory = Path(plugin_name).parent
+    path = directory / YAML_FILE_NAME
+    if not path.is_file():
+        return
+    from .yaml_file import load_yaml
+
+    try:
+        declarations = load_yaml(path)
+    except DeclarationError as error:
+        _errors.setdefault(manager, []).append(f"pytest-sesmock: {error}")
+        return
+    _found.setdefault(manager, {})[directory.resolve()] = declarations
+    for name, declared in declarations.fixtures.items():
+        setattr(plugin, f"_ses_mock_yaml_fixture_{name}", _yaml_fixture(name, declared, path))
+
+
+def _yaml_fixture(name: str, declared: tuple[Declared, ...], path: Path) -> Any:
+    def add_sets(ses_mock: SesMock) -> SesMock:
+        ses_mock.add_layer(declared)
+        return ses_mock
+
+    names = ", ".join(entry.configuration_set.name for entry in declared) or "no sets"
+    add_sets.__doc__ = f"SES mock with {names} (pytest-sesmock, from {path})."
+    add_sets.__name__ = name
+    return pytest.fixture(name=name)(add_sets)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Check each marked test's markers once, and let the marker alone activate the mock."""
+    errors = _errors.pop(config.pluginmanager, None)
+    if errors:
+        raise pytest.UsageError("\n".join(errors))
+    for item in items:
+        if item.get_closest_marker("ses_mock") is None:
+            continue
+        session = item.config.stash[_SESSION]
+        chosen: dict[str, Any] = {}
+        layers: list[tuple[Declared, ...]] = []
+        # Closest first: the first value of an option wins; declarations add up, farthest first.
+        for node, mark in item.iter_markers_with_node("ses_mock"):
+            try:
+                options, mark_layers = session.checked_mark(mark, node.path.parent)
+            except (OptionError, DeclarationError) as error:
+                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.ses_mock: {error}") from None
+            for option in ("region", "account", "rate_limit"):
+                if chosen.get(option) is None:
+                    chosen[option] = getattr(options, option)
+            layers[:0] = mark_layers
+        item.stash[_PLAN] = _Plan(layers=tuple(layers), **chosen)
+        fixturenames = getattr(item, "fixturenames", None)
+        if isinstance(fixturenames, list) and "ses_mock" not in fixturenames:
+            fixturenames.insert(0, "ses_mock")
 
 
 @pytest.fixture
-def ses_mock() -> Iterator[SesMock]:
+def ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
     """An active in-memory SES for this test; declare sets with ``add_configuration_set``."""
-    with SesMock() as mock:
+    session = request.config.stash[_SESSION]
+    plan = request.node.stash.get(_PLAN, None) or _Plan()
+    mock = SesMock(
+        region=plan.region or session.defaults.region,
+        account=plan.account,
+        rate_limit=plan.rate_limit or session.defaults.rate_limit,
+    )
+    try:
+        for layer in session.directory_layers(Path(request.node.path).parent.resolve()):
+            mock.add_layer(layer)
+        for layer in plan.layers:
+            mock.add_layer(layer)
+    except DeclarationError as error:
+        pytest.fail(f"pytest-sesmock: {error}", pytrace=False)
+    with mock:
         yield mock

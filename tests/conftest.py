@@ -9,6 +9,10 @@ from typing import Any
 import boto3
 import pytest
 
+# Imported here, before any pytester run: pytester's inline runs drop modules they imported, and
+# PyYAML's C extension cannot be imported a second time into a fresh ``yaml`` package.
+import yaml  # noqa: F401
+
 _AWS_VARIABLES = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",

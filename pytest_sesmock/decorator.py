@@ -1,0 +1,149 @@
+"""``mock_ses``: the mock as a decorator and a context manager, with or without pytest."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+import unittest
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from . import interception
+from .declaration import Declared, parse_entry
+from .errors import DeclarationError
+from .mock import SesMock
+from .options import check_options, current_defaults
+
+T = TypeVar("T")
+
+
+class mock_ses:
+    """Activate an SES mock around a block, a function (sync or async), or each test of a class.
+
+    Takes the same options as the ``ses_mock`` marker, with the same defaults:
+    ``configuration_sets`` (declarations), ``yaml`` (a file, relative to the file that calls
+    ``mock_ses``), ``region``, ``account`` and ``rate_limit``. Declarations and the YAML file are
+    checked here, once. Each activation is a fresh ``SesMock``; inside another active mock it sees
+    that mock's sets too, and its own disappear when it ends. ``with mock_ses() as ses:`` gives
+    the ``SesMock``; a decorated function reaches it with ``pytest_sesmock.current_mock()``.
+    """
+
+    def __init__(
+        self,
+        *,
+        configuration_sets: Sequence[Any] = (),
+        yaml: str | Path | None = None,
+        region: str | None = None,
+        account: str | None = None,
+        rate_limit: str | None = None,
+    ) -> None:
+        given = {
+            "configuration_sets": configuration_sets,
+            "yaml": yaml,
+            "region": region,
+            "account": account,
+            "rate_limit": rate_limit,
+        }
+        self.options = check_options({k: v for k, v in given.items() if v is not None})
+        caller = Path(sys._getframe(1).f_code.co_filename).parent
+        self.layers = declared_layers(self.options.configuration_sets, self.options.yaml, caller)
+        self._entered: list[Any] = []
+
+    @contextmanager
+    def activate(self) -> Iterator[SesMock]:
+        """One activation: a fresh ``SesMock``, started, stopped on the way out whatever happens."""
+        outer = interception.active[-1] if interception.active else None
+        defaults = current_defaults()
+        mock = SesMock(
+            region=self.options.region or (outer.region if outer else defaults.region),
+            account=self.options.account or (outer.account if outer else None),
+            rate_limit=self.options.rate_limit
+            or (outer.rate_limit if outer else defaults.rate_limit),
+        )
+        for layer in self.layers:
+            mock.add_layer(layer)
+        with mock:
+            yield mock
+
+    def __enter__(self) -> SesMock:
+        context = self.activate()
+        mock = context.__enter__()
+        self._entered.append(context)
+        return mock
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._entered.pop().__exit__(kind, error, traceback)
+
+    @overload
+    def __call__(self, target: type[T]) -> type[T]: ...
+    @overload
+    def __call__(self, target: Callable[..., T]) -> Callable[..., T]: ...
+
+    def __call__(self, target: Any) -> Any:
+        """Decorate a function, a coroutine function or a class."""
+        if inspect.isclass(target):
+            return self._decorate_class(target)
+        if inspect.iscoroutinefunction(target):
+
+            @functools.wraps(target)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                with self.activate():
+                    return await target(*args, **kwargs)
+
+            return run_async
+        if not callable(target):
+            raise TypeError(f"mock_ses decorates functions and classes, not {target!r}")
+
+        @functools.wraps(target)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self.activate():
+                return target(*args, **kwargs)
+
+        return run
+
+    def _decorate_class(self, cls: type[T]) -> type[T]:
+        if issubclass(cls, unittest.TestCase):
+            # Active from setUp to the last cleanup, so fixtures built in setUp are mocked too.
+            set_up = cls.setUp
+
+            def setUp(case: unittest.TestCase) -> None:
+                context = self.activate()
+                context.__enter__()
+                case.addCleanup(context.__exit__, None, None, None)
+                set_up(case)
+
+            setattr(cls, "setUp", setUp)  # noqa: B010 - mypy refuses assigning to a method
+            return cls
+        for name, attribute in list(vars(cls).items()):
+            if name.startswith("test") and inspect.isfunction(attribute):
+                setattr(cls, name, self(attribute))
+        return cls
+
+
+def declared_layers(
+    configuration_sets: Sequence[Any], yaml: str | None, base: Path
+) -> tuple[tuple[Declared, ...], ...]:
+    """The checked layers of one door's options: its YAML file first, then its own sets."""
+    layers: list[tuple[Declared, ...]] = []
+    if yaml is not None:
+        from .yaml_file import load_yaml
+
+        layers.append(load_yaml(base / yaml).configuration_sets)
+    if configuration_sets:
+        entries = []
+        for index, spec in enumerate(configuration_sets):
+            try:
+                entries.append(parse_entry(spec))
+            except DeclarationError as error:
+                raise error.within(f"configuration_sets[{index}]") from None
+        layers.append(tuple(entries))
+    return tuple(layers)
