@@ -222,3 +222,17 @@ def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["@pytest.mark.ses_mock(configuration_sets=*"])
     pytester.makepyfile("import pytest\n@pytest.mark.ses_mock()\ndef test_x(ses_mock): pass\n")
     pytester.runpytest("--strict-markers").assert_outcomes(passed=1)
+
+
+def test_mock_ses_takes_the_session_defaults_too(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nses_mock_region = eu-west-1\nses_mock_rate_limit = off\n")
+    pytester.makepyfile(
+        """
+from pytest_sesmock import current_mock, mock_ses
+
+@mock_ses()
+def test_decorated():
+    assert (current_mock().region, current_mock().rate_limit) == ("ap-south-1", "off")
+"""
+    )
+    pytester.runpytest("--ses-mock-region", "ap-south-1").assert_outcomes(passed=1)
