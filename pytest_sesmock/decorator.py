@@ -40,6 +40,7 @@ class mock_ses:
         region: str | None = None,
         account: str | None = None,
         rate_limit: str | None = None,
+        assert_all_described: bool | None = None,
     ) -> None:
         given = {
             "configuration_sets": configuration_sets,
@@ -47,6 +48,7 @@ class mock_ses:
             "region": region,
             "account": account,
             "rate_limit": rate_limit,
+            "assert_all_described": assert_all_described,
         }
         self.options = check_options({k: v for k, v in given.items() if v is not None})
         caller = Path(sys._getframe(1).f_code.co_filename).parent
@@ -68,6 +70,8 @@ class mock_ses:
             mock.add_layer(layer)
         with mock:
             yield mock
+            if self.options.assert_all_described:  # only when the block itself succeeded
+                mock.assert_all_described()
 
     def __enter__(self) -> SesMock:
         context = self.activate()

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import botocore.endpoint
+import botocore.retries.bucket
 from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.httpsession import URLLib3Session
 
+from . import backoff
 from .credentials import FAKE_CREDENTIALS
 from .errors import NotMockedError
 from .wire import parse_form
@@ -30,7 +33,10 @@ def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     """Answer an SES request from the innermost active mock."""
     if not active:
         return None
-    return active[-1].answer(request)
+    mock = active[-1]
+    response = mock.answer(request)
+    backoff.note_answering(mock if response is not None else None)
+    return response
 
 
 def on_before_sign(request: Any, **_: Any) -> None:
@@ -43,18 +49,37 @@ def on_before_sign(request: Any, **_: Any) -> None:
         request.context.setdefault("signing", {})["request_credentials"] = FAKE_CREDENTIALS
 
 
-_SEND_EVENT = "before-send.ses"
-_SIGN_EVENT = "before-sign.ses"
+def on_needs_retry(response: Any = None, **_: Any) -> None:
+    """Note whether botocore is deciding about a response of ours (its backoff is then free)."""
+    answered_by_mock = (
+        active and response is not None and getattr(response[0], "answered_by_mock", False)
+    )
+    backoff.note_response(active[-1] if answered_by_mock else None)
+
+
+def on_after_call(**_: Any) -> None:
+    """The call is over: no backoff of it is still to come."""
+    backoff.note_response(None)
+
+
+_HANDLERS = (
+    ("before-send.ses", on_before_send),
+    ("before-sign.ses", on_before_sign),
+    ("needs-retry.ses", on_needs_retry),
+    ("after-call.ses", on_after_call),
+    ("after-call-error.ses", on_after_call),
+)
 _UNIQUE = "pytest-sesmock"
 
 
 def install() -> None:
     """Register the handlers for all future botocore sessions, and guard the network. Idempotent."""
-    for event, handler in ((_SEND_EVENT, on_before_send), (_SIGN_EVENT, on_before_sign)):
+    for event, handler in _HANDLERS:
         # First, so that we answer the operations we serve before any other in-process mock.
         spec = (event, handler, handlers.REGISTER_FIRST)
         if spec not in handlers.BUILTIN_HANDLERS:
             handlers.BUILTIN_HANDLERS.append(spec)
+    backoff.install(botocore.endpoint, botocore.retries.bucket)
     if not getattr(URLLib3Session.send, "_sesmock_guard", False):
         # A class attribute, so that every http session (and every client) is guarded.
         setattr(URLLib3Session, "send", _guarded(URLLib3Session.send))  # noqa: B010
@@ -62,9 +87,8 @@ def install() -> None:
 
 def patch_client(client: Any) -> None:
     """Add the handlers to one client, for a client created before ``install()`` ran."""
-    events = client.meta.events
-    events.register_first(_SEND_EVENT, on_before_send, unique_id=f"{_UNIQUE}-send")
-    events.register_first(_SIGN_EVENT, on_before_sign, unique_id=f"{_UNIQUE}-sign")
+    for event, handler in _HANDLERS:
+        client.meta.events.register_first(event, handler, unique_id=f"{_UNIQUE}-{event}")
 
 
 def _guarded(send: Any) -> Any:

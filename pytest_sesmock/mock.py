@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+import threading
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,13 +16,16 @@ from urllib.parse import urlsplit
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import Shape
 
-from . import interception, rules
+from . import assertions, interception, rules
 from .backend import OPERATIONS, Backend, Context, Operation, resolve
 from .credentials import FakeEnvironment
 from .declaration import Declared, parse_entry
 from .errors import DeclarationError, SesError
+from .faults import Faults, make_fault
 from .model import operation_model
 from .options import DEFAULT_RATE_LIMIT, check_rate_limit
+from .rate_limit import RateLimiter
+from .records import Call
 from .serializer import ResponseSerializer, serialize_error
 from .wire import decode_params, parse_form, region_of
 
@@ -52,6 +58,23 @@ def _served_operation(action: str) -> _Served | None:
             model.input_shape, OPERATIONS[action], ResponseSerializer(model)
         )
     return found
+
+
+class MockResponse(AWSResponse):
+    """A response the mock answered (so botocore's backoff after it can be free)."""
+
+    answered_by_mock = True
+
+
+_THROTTLED = SesError("Throttling", "Rate exceeded")
+_ATTEMPT = re.compile(r"attempt=(\d+)")
+
+
+def _attempt(header: str | bytes | None) -> int:
+    if isinstance(header, bytes):
+        header = header.decode("latin-1")
+    found = _ATTEMPT.search(header) if header else None
+    return int(found.group(1)) if found else 1
 
 
 class _Body:
@@ -95,6 +118,13 @@ class SesMock:
         self.account: str = account
         self.rate_limit: str = check_rate_limit(rate_limit) or DEFAULT_RATE_LIMIT
         self.backend = Backend()
+        self.calls: list[Call] = []
+        """Every call answered while active, in order (``clear_calls()`` empties it)."""
+        self.rate_limiter = RateLimiter()
+        self.faults = Faults()
+        self._clock_offset = 0.0
+        self._clock_lock = threading.Lock()
+        self._outer: SesMock | None = None
         self._environment = FakeEnvironment()
         self._active = False
 
@@ -148,8 +178,9 @@ class SesMock:
         if self._active:
             raise RuntimeError("this SesMock is already active")
         self._environment.start()
-        # Nested in another mock: see its sets too; ours vanish with us.
-        self.backend.parent = interception.active[-1].backend if interception.active else None
+        # Nested in another mock: see its sets too; ours vanish with us. It records our calls too.
+        self._outer = interception.active[-1] if interception.active else None
+        self.backend.parent = self._outer.backend if self._outer else None
         interception.active.append(self)
         self._active = True
         return self
@@ -162,6 +193,7 @@ class SesMock:
         if self in interception.active:
             interception.active.remove(self)
         self.backend.parent = None
+        self._outer = None
         self._environment.stop()
 
     def __enter__(self) -> SesMock:
@@ -184,29 +216,148 @@ class SesMock:
         interception.patch_client(client)
         return client
 
+    # -- time, limits and faults ---------------------------------------------------------------
+
+    def time(self) -> float:
+        """The mock's clock, in epoch seconds: the standard library's clock plus ``advance()``.
+
+        Read through ``time.time()`` at each call, so freezegun and time-machine control it.
+        """
+        return time.time() + self._clock_offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the mock's clock forward (botocore's retry backoff does this too)."""
+        if seconds < 0:
+            raise ValueError(f"the mock's clock only moves forward; got {seconds!r}")
+        with self._clock_lock:
+            self._clock_offset += seconds
+
+    def set_rate_limit(
+        self,
+        operation: str = "DescribeConfigurationSet",
+        *,
+        per_second: float | None = 1.0,
+        burst: float | None = 1.0,
+    ) -> None:
+        """Limit ``operation`` to ``per_second`` calls a second, ``burst`` at once, per account
+        and region (``per_second=None``: no limit). DescribeConfigurationSet starts at 1 and 1.
+        """
+        if per_second is not None and not per_second > 0:
+            raise ValueError(f"per_second must be positive or None; got {per_second!r}")
+        if burst is not None and not burst >= 1:
+            raise ValueError(f"burst must be at least 1; got {burst!r}")
+        self.rate_limiter.set_limit(operation, per_second, burst)
+
+    def add_error(
+        self,
+        code: str,
+        message: str | None = None,
+        status: int = 400,
+        *,
+        operation: str = "DescribeConfigurationSet",
+        configuration_set: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` matching calls with this error (Sender for 4xx, Receiver for
+        5xx). Modeled codes raise boto3's modeled exceptions; ``Throttling`` and 5xx are retried.
+        """
+        self.faults.add(
+            make_fault(code, message, status, operation, configuration_set, times, OPERATIONS)
+        )
+
+    # -- calls and assertions ------------------------------------------------------------------
+
+    def clear_calls(self) -> None:
+        """Forget the calls recorded so far."""
+        self.calls.clear()
+
+    def assert_call_count(
+        self, expected: int, operation: str | None = "DescribeConfigurationSet", **params: Any
+    ) -> None:
+        """Exactly ``expected`` calls of ``operation`` (any when None) with these parameters."""
+        __tracebackhide__ = True
+        assertions.assert_call_count(self.calls, expected, operation, params)
+
+    def assert_called_once_with(self, operation: str, **params: Any) -> None:
+        """Exactly one call of ``operation``, with exactly these parameters."""
+        __tracebackhide__ = True
+        assertions.assert_called_once_with(self.calls, operation, params)
+
+    def assert_not_called(self, operation: str | None = None) -> None:
+        """No call of ``operation`` (of any operation when None)."""
+        __tracebackhide__ = True
+        assertions.assert_not_called(self.calls, operation)
+
+    def assert_within_rate_limit(self, operation: str | None = "DescribeConfigurationSet") -> None:
+        """No call of ``operation`` (any when None) went over its rate limit."""
+        __tracebackhide__ = True
+        assertions.assert_within_rate_limit(self.calls, operation)
+
+    def assert_all_described(self) -> None:
+        """Every set this mock declared (itself or through YAML and markers) was described."""
+        __tracebackhide__ = True
+        declared = list(
+            dict.fromkeys(
+                [
+                    *self.backend.configuration_sets,
+                    *(k for layer in self.backend.layers for k in layer),
+                ]
+            )
+        )
+        assertions.assert_all_described(self.calls, declared)
+
     # -- answering (the hot path) --------------------------------------------------------------
 
     def answer(self, request: AWSPreparedRequest) -> AWSResponse | None:
         """The response to one SES request, or None for an operation this mock does not serve."""
         flat = parse_form(request.body)
-        served = _served_operation(flat.get("Action", ""))
+        action = flat.get("Action", "")
+        served = _served_operation(action)
         if served is None:
             return None  # another in-process mock may answer; the network guard stops the rest
-        region = region_of(request.url, request.headers.get("Authorization")) or self.region
+        headers = request.headers
+        region = region_of(request.url, headers.get("Authorization")) or self.region
+        now = self.time()
         request_id = str(uuid.uuid4())
+        params: dict[str, Any] = {}
+        throttled = False
         try:
             params = decode_params(served.input_shape, flat)
+            if self.rate_limit != "off":
+                throttled = not self.rate_limiter.allow(self.account, region, action, now)
+                if throttled and self.rate_limit == "enforce":
+                    raise _THROTTLED
+            fault = self.faults.take(action, params)
+            if fault is not None:
+                raise fault
             result = served.run(self.backend, Context(self.account, region), params)
-            status, body = 200, served.serializer.serialize(result, request_id)
+            status, body, code = 200, served.serializer.serialize(result, request_id), None
         except SesError as error:
-            status, body = error.status, serialize_error(error, request_id)
-        headers = {
+            status, body, code = error.status, serialize_error(error, request_id), error.code
+        if not params and code == "ValidationError":
+            params = {k: v for k, v in flat.items() if k not in ("Action", "Version")}
+        call = Call(
+            action,
+            params,
+            region,
+            self.account,
+            now,
+            status,
+            code,
+            throttled,
+            _attempt(headers.get("amz-sdk-request")),
+        )
+        mock: SesMock | None = self
+        while mock is not None:  # the mocks around a nested one see its calls too
+            mock.calls.append(call)
+            mock = mock._outer
+        response_headers = {
             "x-amzn-RequestId": request_id,
             "Content-Type": "text/xml",
             "Content-Length": str(len(body)),
         }
         # AWSResponse copies the headers into its own case-insensitive mapping.
-        return AWSResponse(request.url, status, cast(Any, headers), _Body(body))
+        return MockResponse(request.url, status, cast(Any, response_headers), _Body(body))
 
     def explain_unanswered(self, request: AWSPreparedRequest) -> str:
         """Why a request that reached botocore's network path is refused, and what to do."""

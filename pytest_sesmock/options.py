@@ -25,9 +25,10 @@ class Options:
     region: str | None = None
     account: str | None = None
     rate_limit: str | None = None
+    assert_all_described: bool | None = None
 
 
-_NAMES = ("configuration_sets", "yaml", "region", "account", "rate_limit")
+_NAMES = ("configuration_sets", "yaml", "region", "account", "rate_limit", "assert_all_described")
 
 
 def check_options(given: Mapping[str, Any]) -> Options:
@@ -51,7 +52,11 @@ def check_options(given: Mapping[str, Any]) -> Options:
     account = given.get("account")
     if account is not None and (problem := rules.account_problem(account)):
         raise OptionError(problem)
+    strict = given.get("assert_all_described")
+    if strict is not None and not isinstance(strict, bool):
+        raise OptionError(f"assert_all_described must be True or False; got {strict!r}")
     return Options(
+        assert_all_described=strict,
         configuration_sets=tuple(sets),
         yaml=None if yaml is None else str(yaml),
         region=region,

@@ -45,6 +45,7 @@ class _Plan:
     region: str | None = None
     account: str | None = None
     rate_limit: str | None = None
+    assert_all_described: bool | None = None
     layers: Layers = ()
 
 
@@ -213,7 +214,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 options, mark_layers = session.checked_mark(mark, node.path.parent)
             except (OptionError, DeclarationError) as error:
                 raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.ses_mock: {error}") from None
-            for option in ("region", "account", "rate_limit"):
+            for option in ("region", "account", "rate_limit", "assert_all_described"):
                 if chosen.get(option) is None:
                     chosen[option] = getattr(options, option)
             layers[:0] = mark_layers
@@ -242,3 +243,6 @@ def ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
         pytest.fail(f"pytest-sesmock: {error}", pytrace=False)
     with mock:
         yield mock
+        if plan.assert_all_described:
+            __tracebackhide__ = True
+            mock.assert_all_described()

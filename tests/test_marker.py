@@ -50,19 +50,19 @@ def test_levels_combine_and_the_closest_wins(pytester: pytest.Pytester) -> None:
 pytestmark = pytest.mark.ses_mock(
     configuration_sets=[{"Name": "module-set"}], region="eu-west-1", rate_limit="off")
 
-@pytest.mark.ses_mock(configuration_sets=[{"Name": "class-set"}], rate_limit="enforce")
+@pytest.mark.ses_mock(configuration_sets=[{"Name": "class-set"}], rate_limit="track")
 class TestLevels:
     @pytest.mark.ses_mock(configuration_sets=[{"Name": "function-set"}], account="210987654321")
     def test_all_levels(self, ses_mock):
         assert (ses_mock.region, ses_mock.account, ses_mock.rate_limit) == (
-            "eu-west-1", "210987654321", "enforce")
+            "eu-west-1", "210987654321", "track")
         # region and account of the closest level apply to declarations of every level
         assert names("eu-west-1") == ["module-set", "class-set", "function-set"]
         assert names("us-east-1") == []
 
     def test_class_and_module(self, ses_mock):
         assert (ses_mock.region, ses_mock.account, ses_mock.rate_limit) == (
-            "eu-west-1", "123456789012", "enforce")
+            "eu-west-1", "123456789012", "track")
         assert names("eu-west-1") == ["module-set", "class-set"]
 
 @pytest.mark.ses_mock(region="ap-south-1")

@@ -1,0 +1,97 @@
+"""Retries without waiting: botocore's backoff after a mock's answer moves the mock's clock.
+
+botocore sleeps between attempts in ``botocore.endpoint`` (legacy, standard and adaptive modes
+alike), right after the ``needs-retry`` handlers saw the response; in adaptive mode its client-side
+token bucket may also wait before sending. Handlers note, per thread, when the response at hand
+came from an active mock (or the request is being answered by one); those waits then add their
+seconds to that mock's clock instead of blocking. Every other sleep and wait is real.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .mock import SesMock
+
+_local = threading.local()
+# Seconds of waiting skipped so far. botocore's adaptive bucket reads a clock that includes them,
+# so it sees the time pass that it would have waited; the sum only grows, so that clock is
+# monotonic, and it is the real clock as long as nothing was skipped.
+_skipped = 0.0
+_skipped_lock = threading.Lock()
+
+
+def _skip(mock: SesMock, seconds: float) -> None:
+    global _skipped
+    with _skipped_lock:
+        _skipped += seconds
+    mock.advance(seconds)
+
+
+def note_response(mock: SesMock | None) -> None:
+    """The response botocore is deciding about came from ``mock`` (None: from elsewhere)."""
+    _local.backoff_for = mock
+    _local.answering = None
+
+
+def note_answering(mock: SesMock | None) -> None:
+    """``mock`` is answering the request being sent on this thread (None: nobody of ours)."""
+    _local.answering = mock
+
+
+class _Proxy(ModuleType):
+    """A stand-in for a standard module inside one botocore module; unlisted names pass through."""
+
+    def __init__(self, module: ModuleType) -> None:
+        super().__init__(module.__name__)
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)  # looked up each time: freezegun may patch it
+
+
+class _EndpointTime(_Proxy):
+    """``time`` as ``botocore.endpoint`` sees it: backoff after a mock's answer is free."""
+
+    def sleep(self, seconds: float) -> None:
+        mock: SesMock | None = getattr(_local, "backoff_for", None)
+        if mock is None:
+            time.sleep(seconds)
+            return
+        _local.backoff_for = None
+        _skip(mock, seconds)
+
+
+class _BucketTime(_Proxy):
+    """``time`` as botocore's adaptive token bucket sees it: including the skipped waits."""
+
+    def time(self) -> float:
+        return time.time() + _skipped
+
+
+class _Condition(threading.Condition):
+    """A condition whose timed wait is skipped while a mock answers this thread's request."""
+
+    def wait(self, timeout: float | None = None) -> bool:
+        mock: SesMock | None = getattr(_local, "answering", None)
+        if mock is None or timeout is None:
+            return super().wait(timeout)
+        _skip(mock, timeout)
+        return False
+
+
+class _BucketThreading(_Proxy):
+    Condition = _Condition
+
+
+def install(endpoint_module: Any, bucket_module: Any) -> None:
+    """Give botocore's endpoint and adaptive bucket the mock-aware stand-ins. Idempotent."""
+    if not isinstance(endpoint_module.time, _EndpointTime):
+        endpoint_module.time = _EndpointTime(time)
+    if not isinstance(bucket_module.time, _BucketTime):
+        bucket_module.time = _BucketTime(time)
+        bucket_module.threading = _BucketThreading(threading)

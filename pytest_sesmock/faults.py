@@ -1,0 +1,91 @@
+"""Errors a test asks the mock to answer with (``SesMock.add_error``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import SesError
+
+_DEFAULT_MESSAGES = {
+    "Throttling": "Rate exceeded",
+    "InternalFailure": "An internal error occurred.",
+    "ServiceUnavailable": "Service is unavailable.",
+}
+
+
+@dataclass
+class Fault:
+    """Answer the next ``times`` matching calls with ``error``."""
+
+    error: SesError
+    operation: str
+    configuration_set: str | None
+    times: int
+
+    def matches(self, operation: str, params: Mapping[str, Any]) -> bool:
+        if operation != self.operation:
+            return False
+        return self.configuration_set is None or configuration_set_of(params) == (
+            self.configuration_set
+        )
+
+
+def configuration_set_of(params: Mapping[str, Any]) -> str | None:
+    """The configuration set a call is about, whichever operation it is."""
+    name = params.get("ConfigurationSetName")
+    if name is None and isinstance(params.get("ConfigurationSet"), Mapping):
+        name = params["ConfigurationSet"].get("Name")
+    return name if isinstance(name, str) else None
+
+
+class Faults:
+    """The pending faults of one mock, consumed in the order they were added; thread-safe."""
+
+    def __init__(self) -> None:
+        self._pending: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault) -> None:
+        with self._lock:
+            self._pending.append(fault)
+
+    def take(self, operation: str, params: Mapping[str, Any]) -> SesError | None:
+        """The error for this call, if a pending fault matches it (using up one of its times)."""
+        if not self._pending:  # the common case costs one check
+            return None
+        with self._lock:
+            for fault in self._pending:
+                if fault.matches(operation, params):
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self._pending.remove(fault)
+                    return fault.error
+        return None
+
+
+def make_fault(
+    code: str,
+    message: str | None,
+    status: int,
+    operation: str,
+    configuration_set: str | None,
+    times: int,
+    served: Mapping[str, Any],
+) -> Fault:
+    """A checked ``Fault``; ``ValueError`` says which argument is wrong."""
+    if not isinstance(code, str) or not code:
+        raise ValueError(f"code must be an error code such as 'Throttling'; got {code!r}")
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+        raise ValueError(f"status must be an HTTP error status, 400 to 599; got {status!r}")
+    if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+        raise ValueError(f"times must be a positive integer; got {times!r}")
+    if operation not in served:
+        raise ValueError(
+            f"operation {operation!r} is not served by pytest-sesmock; it serves "
+            f"{', '.join(sorted(served))}"
+        )
+    text = message if message is not None else _DEFAULT_MESSAGES.get(code, f"{code} (injected)")
+    return Fault(SesError(code, text, status), operation, configuration_set, times)

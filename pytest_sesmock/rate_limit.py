@@ -1,0 +1,57 @@
+"""SES's rate limits: a token bucket per (account, region, operation), on the mock's clock."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limit:
+    """``per_second`` calls a second on average, and at most ``burst`` at once."""
+
+    per_second: float
+    burst: float
+
+
+# "You can execute this operation no more than once per second" (SES API reference).
+DEFAULT_LIMITS = {"DescribeConfigurationSet": Limit(per_second=1.0, burst=1.0)}
+
+
+class RateLimiter:
+    """Decides whether a call is within its operation's limit; thread-safe."""
+
+    def __init__(self) -> None:
+        self.limits: dict[str, Limit] = dict(DEFAULT_LIMITS)
+        # (account, region, operation) -> [tokens, last refill time]
+        self._buckets: dict[tuple[str, str, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    def set_limit(self, operation: str, per_second: float | None, burst: float | None) -> None:
+        """Limit ``operation``; ``per_second=None`` removes its limit."""
+        with self._lock:
+            self._buckets = {key: b for key, b in self._buckets.items() if key[2] != operation}
+            if per_second is None:
+                self.limits.pop(operation, None)
+            else:
+                self.limits[operation] = Limit(per_second, burst if burst is not None else 1.0)
+
+    def allow(self, account: str, region: str, operation: str, now: float) -> bool:
+        """Take a token for one call at ``now``; False when the call is over the limit."""
+        limit = self.limits.get(operation)
+        if limit is None:
+            return True
+        key = (account, region, operation)
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                bucket = self._buckets[key] = [limit.burst, now]
+            elif now > bucket[1]:
+                bucket[0] = min(limit.burst, bucket[0] + (now - bucket[1]) * limit.per_second)
+                bucket[1] = now
+            else:
+                bucket[1] = min(bucket[1], now)  # a clock set back (freezegun) refills nothing
+            if bucket[0] >= 1.0:
+                bucket[0] -= 1.0
+                return True
+            return False
