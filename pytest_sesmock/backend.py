@@ -1,10 +1,10 @@
-"""The in-memory SES: configuration sets per (account, region), and the operations on them."""
+"""The in-memory SES store: configuration sets per (account, region), in layers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import copy
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from .configuration_set import ConfigurationSet
 from .declaration import Declared
@@ -13,28 +13,19 @@ from .errors import DeclarationError, SesError
 
 @dataclass(frozen=True)
 class Context:
-    """Who a call is from: the account and region it is for."""
+    """Who a call is from, and when: its account and region, and the mock clock's time."""
 
     account: str
     region: str
+    now: float = 0.0
 
 
 Key = tuple[str, str, str]  # (account, region, configuration set name)
-Operation = Callable[["Backend", Context, Mapping[str, Any]], Mapping[str, Any]]
 
 
-def _does_not_exist(name: str) -> SesError:
-    # The angle brackets are literal in SES's message.
+def does_not_exist(name: str) -> SesError:
+    """SES's error for an unknown set; the angle brackets are literal in its message."""
     return SesError("ConfigurationSetDoesNotExist", f"Configuration set <{name}> does not exist.")
-
-
-# ``ConfigurationSetAttributeNames`` value -> the response member it adds.
-_SECTIONS = {
-    "eventDestinations": "EventDestinations",
-    "trackingOptions": "TrackingOptions",
-    "deliveryOptions": "DeliveryOptions",
-    "reputationOptions": "ReputationOptions",
-}
 
 
 _resolved: dict[tuple[int, str, str], tuple[object, dict[Key, ConfigurationSet]]] = {}
@@ -82,19 +73,20 @@ class Backend:
 
     Sets come in layers: the mock's own (``configuration_sets``), then ``layers`` declared through
     the other doors (YAML, markers; nearest first, shared between tests and never changed), then
-    the backend of the mock around this one, when mocks are nested.
+    the backend of the mock around this one, when mocks are nested. A write copies the set into
+    the mock's own layer first; a deleted set is kept there as ``None``, hiding the layers below.
     """
 
     def __init__(self) -> None:
-        self.configuration_sets: dict[Key, ConfigurationSet] = {}
+        self.configuration_sets: dict[Key, ConfigurationSet | None] = {}
         self.layers: list[Mapping[Key, ConfigurationSet]] = []
         self.parent: Backend | None = None
 
     def find(self, key: Key) -> ConfigurationSet | None:
         """The set under ``key`` in the nearest layer that has it, or None."""
-        found = self.configuration_sets.get(key)
-        if found is not None:
-            return found
+        own = self.configuration_sets
+        if key in own:
+            return own[key]
         for layer in self.layers:
             found = layer.get(key)
             if found is not None:
@@ -105,29 +97,36 @@ class Backend:
         """The set ``name`` in the caller's account and region, or ConfigurationSetDoesNotExist."""
         found = self.find((context.account, context.region, name))
         if found is None:
-            raise _does_not_exist(name)
+            raise does_not_exist(name)
         return found
 
-    def describe_configuration_set(
-        self, context: Context, params: Mapping[str, Any]
-    ) -> Mapping[str, Any]:
-        """DescribeConfigurationSet: the name, and exactly the sections asked for."""
-        configuration_set = self.get(context, params["ConfigurationSetName"])
-        result: dict[str, Any] = {"ConfigurationSet": {"Name": configuration_set.name}}
-        for attribute in params.get("ConfigurationSetAttributeNames", ()):
-            section = _SECTIONS[attribute]  # the wire decoder has rejected other values
-            if section == "EventDestinations":
-                result[section] = configuration_set.event_destinations
-            elif section == "TrackingOptions":
-                result[section] = configuration_set.tracking_options
-            elif section == "DeliveryOptions":
-                result[section] = configuration_set.delivery_options
-            else:
-                result[section] = configuration_set.reputation_options
-        return result
+    def get_for_write(self, context: Context, name: str) -> ConfigurationSet:
+        """Like ``get``, but the mock's own copy, which a write may change."""
+        key = (context.account, context.region, name)
+        found = self.get(context, name)
+        if self.configuration_sets.get(key) is not found:
+            found = self.configuration_sets[key] = copy.deepcopy(found)
+        return found
 
+    def put(self, context: Context, configuration_set: ConfigurationSet) -> None:
+        """Store a new set in the mock's own layer."""
+        self.configuration_sets[(context.account, context.region, configuration_set.name)] = (
+            configuration_set
+        )
 
-OPERATIONS: dict[str, Operation] = {
-    "DescribeConfigurationSet": Backend.describe_configuration_set,
-}
-"""The SES operations the mock serves, by name."""
+    def delete(self, context: Context, name: str) -> None:
+        """Delete ``name``, or ConfigurationSetDoesNotExist."""
+        self.get(context, name)
+        self.configuration_sets[(context.account, context.region, name)] = None
+
+    def visible(self, account: str, region: str) -> dict[str, ConfigurationSet]:
+        """Every set of one account and region, by name, the nearest layer winning."""
+        out = self.parent.visible(account, region) if self.parent is not None else {}
+        for layer in [*reversed(self.layers), self.configuration_sets]:
+            for (set_account, set_region, name), found in layer.items():
+                if set_account == account and set_region == region:
+                    if found is None:
+                        out.pop(name, None)
+                    else:
+                        out[name] = found
+        return out

@@ -17,15 +17,17 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import Shape
 
 from . import assertions, interception, rules
-from .backend import OPERATIONS, Backend, Context, Operation, resolve
+from .backend import Backend, Context, resolve
 from .credentials import FakeEnvironment
 from .declaration import Declared, parse_entry
 from .errors import DeclarationError, SesError
 from .faults import Faults, make_fault
 from .model import operation_model
+from .operations import OPERATIONS, Operation
 from .options import DEFAULT_RATE_LIMIT, check_rate_limit
 from .rate_limit import RateLimiter
 from .records import Call
+from .requests_clients import RequestsInterception
 from .serializer import ResponseSerializer, serialize_error
 from .wire import decode_params, parse_form, region_of
 
@@ -126,6 +128,7 @@ class SesMock:
         self._clock_lock = threading.Lock()
         self._outer: SesMock | None = None
         self._environment = FakeEnvironment()
+        self._requests = RequestsInterception()
         self._active = False
 
     # -- declaring -----------------------------------------------------------------------------
@@ -155,7 +158,7 @@ class SesMock:
         account = declared.account or self.account
         region = declared.region or self.region
         key = (account, region, declared.configuration_set.name)
-        if key in self.backend.configuration_sets:
+        if self.backend.configuration_sets.get(key) is not None:
             raise DeclarationError(
                 "Name",
                 f"configuration set {key[2]!r} is already declared in "
@@ -181,6 +184,8 @@ class SesMock:
         # Nested in another mock: see its sets too; ours vanish with us. It records our calls too.
         self._outer = interception.active[-1] if interception.active else None
         self.backend.parent = self._outer.backend if self._outer else None
+        if self._outer is None:  # the outermost mock routes requests; inner ones share it
+            self._requests.start()
         interception.active.append(self)
         self._active = True
         return self
@@ -194,6 +199,7 @@ class SesMock:
             interception.active.remove(self)
         self.backend.parent = None
         self._outer = None
+        self._requests.stop()
         self._environment.stop()
 
     def __enter__(self) -> SesMock:
@@ -310,7 +316,8 @@ class SesMock:
 
     def answer(self, request: AWSPreparedRequest) -> AWSResponse | None:
         """The response to one SES request, or None for an operation this mock does not serve."""
-        flat = parse_form(request.body)
+        # A Query request carries its form in the body (botocore), or in the URL (a GET).
+        flat = parse_form(request.body) or parse_form(urlsplit(request.url).query)
         action = flat.get("Action", "")
         served = _served_operation(action)
         if served is None:
@@ -330,7 +337,7 @@ class SesMock:
             fault = self.faults.take(action, params)
             if fault is not None:
                 raise fault
-            result = served.run(self.backend, Context(self.account, region), params)
+            result = served.run(self.backend, Context(self.account, region, now), params)
             status, body, code = 200, served.serializer.serialize(result, request_id), None
         except SesError as error:
             status, body, code = error.status, serialize_error(error, request_id), error.code

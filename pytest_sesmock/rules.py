@@ -100,3 +100,31 @@ def account_problem(account: object) -> str | None:
     if not isinstance(account, str) or not _ACCOUNT.fullmatch(account):
         return f"account {account!r} is not a 12-digit AWS account id (a string)"
     return None
+
+
+_SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
+_FIREHOSE_ARN = re.compile(
+    r"arn:aws[a-z-]*:firehose:[a-z0-9-]+:\d{12}:deliverystream/[A-Za-z0-9_.-]{1,64}"
+)
+_IAM_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+_DOMAIN = re.compile(r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
+
+def sns_topic_problem(arn: str) -> str | None:
+    """What is wrong with ``arn`` as an SNS topic ARN, or None."""
+    return None if _SNS_TOPIC_ARN.fullmatch(arn) else f"SNS topic <{arn}> not found."
+
+
+def firehose_problem(destination: Mapping[str, Any]) -> str | None:
+    """What is wrong with a Kinesis Firehose destination's ARNs, or None."""
+    role, stream = destination.get("IAMRoleARN", ""), destination.get("DeliveryStreamARN", "")
+    if not _IAM_ROLE_ARN.fullmatch(role):
+        return f"Invalid IAM role ARN <{role}>."
+    if not _FIREHOSE_ARN.fullmatch(stream):
+        return f"Invalid Kinesis Firehose delivery stream ARN <{stream}>."
+    return None
+
+
+def redirect_domain_problem(domain: str) -> str | None:
+    """What is wrong with ``domain`` as a custom redirect domain, or None."""
+    return None if _DOMAIN.fullmatch(domain) else f"Invalid custom redirect domain <{domain}>."

@@ -25,6 +25,20 @@ Reader = Callable[[Flat, str, str, Problems], Any]
 
 _ABSENT: Any = object()
 
+# Where SES was recorded listing an enum in another order than the model's, its order is used.
+_RECORDED_ENUM_ORDER = {
+    "EventType": (
+        "click",
+        "bounce",
+        "send",
+        "open",
+        "complaint",
+        "delivery",
+        "renderingFailure",
+        "reject",
+    ),
+}
+
 _HOST_REGION = re.compile(r"^email(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$")
 _SCOPE_REGION = re.compile(r"Credential=[^/,]*/\d{8}/([^/,]+)/")
 
@@ -154,6 +168,8 @@ def _list(shape: ListShape) -> Reader:
     flattened = bool(shape.serialization.get("flattened"))
     member = shape.member
     enum = member.enum if isinstance(member, StringShape) else None
+    if enum:
+        enum = list(_RECORDED_ENUM_ORDER.get(member.name, enum))
 
     def read(flat: Flat, key: str, path: str, problems: Problems) -> Any:
         if flat.get(key) == "":
