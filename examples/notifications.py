@@ -33,3 +33,21 @@ def sending_paused(configuration_set: str, *, client: Any = None) -> bool:
     except ses.exceptions.ConfigurationSetDoesNotExistException:
         return False
     return not out["ReputationOptions"]["SendingEnabled"]
+
+
+def provision(configuration_set: str, topic_arn: str, *, client: Any = None) -> None:
+    """Create a configuration set that sends bounces and complaints to an SNS topic."""
+    ses = client or boto3.client("ses", region_name="us-east-1")
+    ses.create_configuration_set(ConfigurationSet={"Name": configuration_set})
+    ses.create_configuration_set_event_destination(
+        ConfigurationSetName=configuration_set,
+        EventDestination={
+            "Name": "bounces",
+            "Enabled": True,
+            "MatchingEventTypes": ["bounce", "complaint"],
+            "SNSDestination": {"TopicARN": topic_arn},
+        },
+    )
+    ses.update_configuration_set_reputation_metrics_enabled(
+        ConfigurationSetName=configuration_set, Enabled=True
+    )
