@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
-import unittest
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -115,11 +114,13 @@ class mock_ses:
         return run
 
     def _decorate_class(self, cls: type[T]) -> type[T]:
-        if issubclass(cls, unittest.TestCase):
+        # Only a class of a loaded unittest can be a TestCase: no need to import it ourselves.
+        unittest = sys.modules.get("unittest")
+        if unittest is not None and issubclass(cls, unittest.TestCase):
             # Active from setUp to the last cleanup, so fixtures built in setUp are mocked too.
-            set_up = cls.setUp
+            set_up: Any = getattr(cls, "setUp")  # noqa: B009 - cls is typed as any class
 
-            def setUp(case: unittest.TestCase) -> None:
+            def setUp(case: Any) -> None:
                 context = self.activate()
                 context.__enter__()
                 case.addCleanup(context.__exit__, None, None, None)

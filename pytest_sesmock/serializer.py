@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
+from functools import cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
@@ -20,16 +20,25 @@ from .model import service_model
 
 Writer = Callable[[Any, list[str]], None]
 
-# Characters XML 1.0 cannot carry at all; a name echoed in an error message may hold them.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+@cache
+def _not_xml() -> re.Pattern[str]:
+    # Characters XML 1.0 cannot carry at all; a name echoed in an error message may hold them.
+    # Compiled on first need: a pattern over all of Unicode takes milliseconds to compile.
+    return re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _escape(value: str) -> str:
+    if "&" in value or "<" in value or ">" in value:
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
 
 
 def xml_text(value: str) -> str:
     """``value`` as XML character data: escaped, and with characters XML cannot hold replaced."""
-    text = escape(value)
-    if _NOT_XML.search(text):
-        text = _NOT_XML.sub("\ufffd", text)
-    return text
+    text = _escape(value)
+    if value.isascii() and value.isprintable():  # the usual case: no character XML refuses
+        return text
+    return _not_xml().sub("\ufffd", text)
 
 
 def iso8601(value: datetime) -> str:
@@ -52,7 +61,11 @@ def _scalar_writer(shape: Shape) -> Callable[[Any], str]:
         import base64
 
         return lambda value: base64.b64encode(value).decode("ascii")
-    return lambda value: xml_text(str(value))
+    return _string_text
+
+
+def _string_text(value: Any) -> str:
+    return xml_text(value if type(value) is str else str(value))
 
 
 _writers: dict[str, Writer] = {}
@@ -126,10 +139,13 @@ def _element(tag: str, shape: Shape) -> Writer:
         return write_flat
     open_tag, close_tag = f"<{tag}>", f"</{tag}>"
     if shape.type_name in ("structure", "list", "map"):
+        inner: list[Writer] = []  # looked up on first use: the shape may still be compiling
 
         def write_nested(value: Any, out: list[str]) -> None:
+            if not inner:
+                inner.append(_writer(shape))
             out.append(open_tag)
-            _writer(shape)(value, out)
+            inner[0](value, out)
             out.append(close_tag)
 
         return write_nested
