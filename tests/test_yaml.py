@@ -313,6 +313,12 @@ def test_each_file_is_read_once_per_session(
         ("region: Europe\n", "ses_mock.yaml:1:1: region: region 'Europe' is not an AWS region"),
         ("fixtures:\n  ses_mock: []\n", "ses_mock.yaml:2:3: fixtures.ses_mock: 'ses_mock' is the"),
         ("- Name: a\n", "the document must be a mapping"),
+        ("configuration_sets: &a [*a]\n", "ses_mock.yaml:1:21: a YAML alias refers to itself"),
+        (
+            "region: !!python/name:os.system\n",
+            "ses_mock.yaml:1:9: YAML syntax error: could not "
+            "determine a constructor for the tag 'tag:yaml.org,2002:python/name:os.system'",
+        ),
         ("configuration_sets:\n  Name: a\n", "configuration_sets: expected a list of declarations"),
     ],
 )
@@ -348,4 +354,6 @@ def test_unsafe_yaml_tags_are_refused(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert "ses_mock.yaml:2:5: YAML syntax error" in result.stderr.str()
+    assert (
+        "ses_mock.yaml:2:5: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"
+    ) in result.stderr.str()
