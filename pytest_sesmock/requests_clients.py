@@ -3,13 +3,17 @@
 While a mock is active and ``requests`` is loaded, every ``requests`` call goes to one callback:
 the SES endpoint (``https://email.<region>.amazonaws.com/``) is answered by the active mock,
 with the same records and limits as botocore's calls; anything else is refused with
-``NotMockedError``, so nothing reaches the network. ``responses`` is imported only then.
+``NotMockedError``, so nothing reaches the network. ``responses`` is imported only then (or
+when code imports ``requests`` while a mock is active).
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from . import interception
@@ -42,13 +46,22 @@ def _callback(request: Any) -> Any:
 
 
 class RequestsInterception:
-    """Routes ``requests`` through the mock while it is started; a no-op without ``requests``."""
+    """Routes ``requests`` through the mock while it is started.
+
+    When ``requests`` is not loaded yet, nothing is imported: an import hook waits for it, so code
+    that imports ``requests`` in the middle of a test is covered from its first call.
+    """
 
     def __init__(self) -> None:
         self._patch: Any = None
+        self._watcher: _ImportWatcher | None = None
 
     def start(self) -> None:
-        if self._patch is not None or "requests" not in sys.modules:
+        if self._patch is not None or self._watcher is not None:
+            return
+        if "requests" not in sys.modules:
+            self._watcher = _ImportWatcher(self._requests_imported)
+            sys.meta_path.insert(0, self._watcher)
             return
         import responses
 
@@ -59,8 +72,49 @@ class RequestsInterception:
         patch.start()
         self._patch = patch
 
+    def _requests_imported(self) -> None:
+        self._forget_watcher()
+        self.start()
+
+    def _forget_watcher(self) -> None:
+        if self._watcher is not None:
+            if self._watcher in sys.meta_path:
+                sys.meta_path.remove(self._watcher)
+            self._watcher = None
+
     def stop(self) -> None:
+        self._forget_watcher()
         if self._patch is not None:
             patch, self._patch = self._patch, None
             patch.stop()
             patch.reset()
+
+
+class _ImportWatcher(importlib.abc.MetaPathFinder):
+    """Calls back once ``requests`` has been imported (its module fully executed)."""
+
+    def __init__(self, imported: Callable[[], None]) -> None:
+        self._imported = imported
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "requests":
+            return None
+        sys.meta_path.remove(self)  # let the other finders find the real module
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return spec
+        loader, imported = spec.loader, self._imported
+
+        class Loader(importlib.abc.Loader):
+            def create_module(self, spec: Any) -> Any:
+                return loader.create_module(spec)
+
+            def exec_module(self, module: Any) -> None:
+                loader.exec_module(module)
+                imported()
+
+        spec.loader = Loader()
+        return spec
