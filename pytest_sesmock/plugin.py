@@ -9,6 +9,7 @@ and ``add_configuration_set`` calls in the test.
 
 from __future__ import annotations
 
+import typing
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ from .options import (
     pop_defaults,
     push_defaults,
 )
+
+if typing.TYPE_CHECKING:  # imported when the fixture is used: http.server costs import time
+    from .server import SesServer
 
 YAML_FILE_NAME = "ses_mock.yaml"
 """The file beside a conftest.py whose declarations apply to the tests at and below it."""
@@ -246,3 +250,13 @@ def ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
         if plan.assert_all_described:
             __tracebackhide__ = True
             mock.assert_all_described()
+
+
+@pytest.fixture
+def ses_mock_server(ses_mock: SesMock) -> Iterator[SesServer]:
+    """``ses_mock`` served over HTTP on 127.0.0.1 (``.endpoint_url``), for other processes."""
+    from .server import SesServer
+
+    # Port 0: every test (and every xdist worker) gets a free port of its own.
+    with SesServer(ses_mock, "127.0.0.1", 0) as server:
+        yield server

@@ -1,0 +1,144 @@
+"""``python -m pytest_sesmock serve``: the SES mock as a local HTTP server, for other processes.
+
+The endpoint URL is the first line on stdout (flushed at once), so a script can start the server
+with ``--port 0`` and read the port it got. SIGINT and SIGTERM stop it cleanly (exit status 0).
+Bad arguments and bad YAML are one line on stderr and exit status 2; a port that cannot be
+listened on, exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+from typing import NoReturn
+
+from .errors import DeclarationError
+from .mock import SesMock
+from .options import RATE_LIMIT_MODES, OptionError
+from .server import SesServer
+from .yaml_file import load_yaml
+
+PROG = "python -m pytest_sesmock"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors on one line (a script reads them; nobody scrolls)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 to 65535")
+    return port
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG, description="pytest-sesmock outside pytest: the SES mock as a local server."
+    )
+    # Subparsers are built with the parent's class, so their errors are one line too.
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="serve SES's Query API (configuration-set operations) over HTTP",
+        description=(
+            "Serve SES's Query API for the configuration-set operations over HTTP, from one "
+            "in-memory SES. Prints the endpoint URL as the first line of stdout; stop it with "
+            "Ctrl-C or SIGTERM. Point the AWS CLI or an SDK at it with --endpoint-url URL."
+        ),
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=_port, default=0, help="port to listen on (default: 0, any free port)"
+    )
+    serve.add_argument(
+        "--yaml",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="YAML file of configuration sets, as beside conftest.py (its configuration_sets; "
+        "repeat for more files, a later one overriding an earlier one)",
+    )
+    serve.add_argument(
+        "--region",
+        help="default region of declarations and of requests whose region cannot be told "
+        "(default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)",
+    )
+    serve.add_argument(
+        "--rate-limit",
+        choices=RATE_LIMIT_MODES,
+        help="rate-limit mode: off, track (default) or enforce",
+    )
+    serve.add_argument(
+        "--log-requests", action="store_true", help="write an access log line per request to stderr"
+    )
+    return parser
+
+
+def _fail(message: str, status: int) -> int:
+    # Multi-line messages (a YAML problem, say) are folded: callers expect one line.
+    print(f"{PROG} serve: error: {' '.join(message.split())}", file=sys.stderr, flush=True)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        mock = SesMock(region=args.region, rate_limit=args.rate_limit)
+    except (DeclarationError, OptionError) as error:
+        return _fail(f"--region: {error}", 2)
+    count = 0
+    for path in args.yaml:
+        try:
+            declared = load_yaml(path).configuration_sets
+        except DeclarationError as error:
+            return _fail(f"--yaml: {error}", 2)
+        mock.add_layer(declared)
+        count += len(declared)
+
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    # Before listening: a script may signal the moment it has read the URL.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
+    server = SesServer(mock, args.host, args.port, log_requests=args.log_requests)
+    try:
+        server.start()
+    except OSError as error:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}", 1)
+    try:
+        print(server.endpoint_url, flush=True)
+        print(
+            f"pytest-sesmock: serving SES at {server.endpoint_url} ({count} configuration set(s) "
+            f"declared, default region {mock.region}, rate limit {mock.rate_limit}); "
+            "stop with Ctrl-C or SIGTERM",
+            file=sys.stderr,
+            flush=True,
+        )
+        # A timed wait: the OS may deliver the signal to a server thread, and Python then runs
+        # the handler in this (main) thread only once it wakes up.
+        while not stopping.wait(0.2):
+            pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

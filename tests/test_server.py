@@ -1,0 +1,809 @@
+"""Server mode: ``SesServer``, ``python -m pytest_sesmock serve`` and the ``ses_mock_server``
+fixture, through real clients (the AWS CLI, boto3, hand-signed urllib) on 127.0.0.1 only.
+
+Inside a test with an active mock, botocore and ``requests`` are answered in-process and never
+reach a socket, so over-the-wire Python calls here use ``urllib`` (which nothing intercepts), or
+boto3 against a ``SesServer`` whose mock is not active, or another process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import boto3
+import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from conftest import SNS_DESTINATION
+
+from pytest_sesmock import SesMock, interception
+from pytest_sesmock.server import MAX_BODY, SesServer
+
+NS = "{http://ses.amazonaws.com/doc/2010-12-01/}"
+TIMEOUT = 60  # seconds any subprocess or socket may take: every wait here is bounded
+CREDENTIALS = Credentials("AKIDEXAMPLE", "not-a-secret")
+FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
+# Proxies from the environment must not see requests to 127.0.0.1.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+MARKETING = {
+    "Name": "marketing",
+    "EventDestinations": [SNS_DESTINATION],
+    "TrackingOptions": {"CustomRedirectDomain": "track.example.com"},
+    "ReputationOptions": {"ReputationMetricsEnabled": True},
+}
+
+
+# -- clients -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    """One HTTP answer of the server."""
+
+    status: int
+    headers: Message
+    body: bytes
+
+    def root(self) -> ET.Element:
+        assert self.headers["Content-Type"] == "text/xml"
+        return ET.fromstring(self.body)
+
+    def error(self) -> tuple[str | None, str | None, str | None]:
+        """(Type, Code, Message) of a Query ``ErrorResponse``, checking its request id."""
+        root = self.root()
+        assert root.tag == f"{NS}ErrorResponse"
+        assert root.findtext(f"{NS}RequestId") == self.headers["x-amzn-RequestId"]
+        return (
+            root.findtext(f"{NS}Error/{NS}Type"),
+            root.findtext(f"{NS}Error/{NS}Code"),
+            root.findtext(f"{NS}Error/{NS}Message"),
+        )
+
+
+def send(
+    url: str,
+    form: dict[str, str] | None = None,
+    *,
+    region: str = "us-east-1",
+    method: str = "POST",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    sign: bool = True,
+) -> Answer:
+    """A Query request made by hand, signed with SigV4 as SDKs sign it (unless ``sign=False``)."""
+    all_headers = dict(headers or {})
+    if form is not None and method == "GET":
+        url, body = f"{url}?{urlencode(form)}", None
+    elif form is not None:
+        body = urlencode(form).encode()
+        all_headers.setdefault("Content-Type", FORM_TYPE)
+    if sign:
+        request = AWSRequest(method=method, url=url, data=body, headers=all_headers)
+        SigV4Auth(CREDENTIALS, "ses", region).add_auth(request)
+        all_headers = dict(request.headers.items())
+    prepared = urllib.request.Request(url, data=body, headers=all_headers, method=method)
+    try:
+        with OPENER.open(prepared, timeout=TIMEOUT) as response:
+            return Answer(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return Answer(error.code, error.headers, error.read())
+
+
+def describe(url: str, name: str = "marketing", *, region: str = "us-east-1") -> Answer:
+    form = {"Action": "DescribeConfigurationSet", "Version": "2010-12-01"}
+    return send(url, {**form, "ConfigurationSetName": name}, region=region)
+
+
+def described_name(answer: Answer) -> str | None:
+    assert answer.status == 200, answer.body
+    return answer.root().findtext(f".//{NS}ConfigurationSet/{NS}Name")
+
+
+def raw(url: str, data: bytes) -> tuple[int, bytes, bytes]:
+    """Bytes written straight to the server's socket: (status, head, body) of its answer."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):  # these answers all close the connection
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    return int(head.split()[1]), head, body
+
+
+def raw_error(body: bytes) -> tuple[str | None, str | None]:
+    root = ET.fromstring(body)
+    return root.findtext(f"{NS}Error/{NS}Code"), root.findtext(f"{NS}Error/{NS}Message")
+
+
+def aws_environment(tmp_path: Path) -> dict[str, str]:
+    """A subprocess environment with fake credentials and no way to real AWS or a proxy."""
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    env.update(
+        AWS_ACCESS_KEY_ID="AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY="not-a-secret",
+        AWS_CONFIG_FILE=str(tmp_path / "no-such-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-such-credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_PAGER="",
+        NO_PROXY="127.0.0.1,localhost",
+    )
+    return env
+
+
+def aws(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The AWS CLI (v1, from PyPI: ``awscli``), as a user runs it."""
+    pytest.importorskip("awscli")
+    return subprocess.run(
+        [sys.executable, "-m", "awscli", *args],
+        env=aws_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+# -- the AWS CLI against the fixture ---------------------------------------------------------------
+
+
+def test_aws_cli_describes_a_set(ses_mock_server: SesServer, tmp_path: Path) -> None:
+    ses_mock_server.mock.add_configuration_set(MARKETING)
+    common = ["ses", "describe-configuration-set", "--endpoint-url", ses_mock_server.endpoint_url]
+    common += ["--region", "us-east-1", "--configuration-set-name", "marketing"]
+
+    plain = aws(tmp_path, *common)
+    assert (plain.returncode, plain.stderr) == (0, "")
+    assert json.loads(plain.stdout) == {"ConfigurationSet": {"Name": "marketing"}}
+
+    attributes = ["--configuration-set-attribute-names", "eventDestinations", "reputationOptions"]
+    sections = aws(tmp_path, *common, *attributes)
+    assert (sections.returncode, sections.stderr) == (0, "")
+    assert json.loads(sections.stdout) == {
+        "ConfigurationSet": {"Name": "marketing"},
+        "EventDestinations": [
+            {
+                "Name": "to-sns",
+                "Enabled": True,
+                "MatchingEventTypes": ["send", "bounce"],
+                "SNSDestination": {"TopicARN": "arn:aws:sns:us-east-1:123456789012:ses-events"},
+            }
+        ],
+        "ReputationOptions": {"SendingEnabled": True, "ReputationMetricsEnabled": True},
+    }
+
+    calls = ses_mock_server.mock.calls
+    assert [(c.operation, c.region, c.status, c.attempt) for c in calls] == [
+        ("DescribeConfigurationSet", "us-east-1", 200, 1),
+        ("DescribeConfigurationSet", "us-east-1", 200, 1),
+    ]
+    assert calls[0].params == {"ConfigurationSetName": "marketing"}
+    assert calls[1].params == {
+        "ConfigurationSetName": "marketing",
+        "ConfigurationSetAttributeNames": ["eventDestinations", "reputationOptions"],
+    }
+
+
+def test_aws_cli_errors(ses_mock_server: SesServer, tmp_path: Path) -> None:
+    ses_mock_server.mock.add_configuration_set(MARKETING)  # in us-east-1
+    command = ["ses", "describe-configuration-set", "--endpoint-url", ses_mock_server.endpoint_url]
+
+    unknown = aws(tmp_path, *command, "--region", "us-east-1", "--configuration-set-name", "nope")
+    # AWS CLI v1 (the one on PyPI) exits 255 for a service error; v2 would exit 254.
+    assert (unknown.returncode, unknown.stdout) == (255, "")
+    assert "(ConfigurationSetDoesNotExist)" in unknown.stderr
+    assert "Configuration set <nope> does not exist." in unknown.stderr
+
+    # The region is the one the CLI signs for: the set lives in us-east-1 only.
+    elsewhere = aws(
+        tmp_path, *command, "--region", "eu-west-1", "--configuration-set-name", "marketing"
+    )
+    assert elsewhere.returncode == 255
+    assert "(ConfigurationSetDoesNotExist)" in elsewhere.stderr
+
+    assert [(c.region, c.params, c.status, c.error_code) for c in ses_mock_server.mock.calls] == [
+        ("us-east-1", {"ConfigurationSetName": "nope"}, 400, "ConfigurationSetDoesNotExist"),
+        ("eu-west-1", {"ConfigurationSetName": "marketing"}, 400, "ConfigurationSetDoesNotExist"),
+    ]
+
+
+# -- boto3 over the wire ---------------------------------------------------------------------------
+
+
+def test_boto3_against_a_server_without_an_active_mock() -> None:
+    # With no mock active, pytest-sesmock's botocore hooks and network guard stand aside, so this
+    # client really sends its requests to the server (an active mock would answer in-process).
+    mock = SesMock()
+    mock.add_configuration_set(MARKETING, region="eu-west-1")
+    with SesServer(mock) as server:
+        assert not interception.active
+        ses = boto3.client(
+            "ses",
+            region_name="eu-west-1",
+            endpoint_url=server.endpoint_url,
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="not-a-secret",
+        )
+        out = ses.describe_configuration_set(
+            ConfigurationSetName="marketing", ConfigurationSetAttributeNames=["trackingOptions"]
+        )
+        assert out["TrackingOptions"] == {"CustomRedirectDomain": "track.example.com"}
+        assert out["ResponseMetadata"]["HTTPHeaders"]["server"] == "pytest-sesmock"
+        ses.create_configuration_set(ConfigurationSet={"Name": "created"})
+        names = [s["Name"] for s in ses.list_configuration_sets()["ConfigurationSets"]]
+        assert names == ["created", "marketing"]
+        with pytest.raises(ses.exceptions.ConfigurationSetDoesNotExistException):
+            ses.delete_configuration_set(ConfigurationSetName="nope")
+    assert [(c.operation, c.region) for c in mock.calls] == [
+        ("DescribeConfigurationSet", "eu-west-1"),
+        ("CreateConfigurationSet", "eu-west-1"),
+        ("ListConfigurationSets", "eu-west-1"),
+        ("DeleteConfigurationSet", "eu-west-1"),
+    ]
+
+
+# -- requests the server refuses -------------------------------------------------------------------
+
+GOOD = {"Action": "DescribeConfigurationSet", "Version": "2010-12-01"}
+# The server reads the region off a signature but does not check it, so this one does.
+SIGNATURE = (
+    b"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/ses/aws4_request, "
+    b"SignedHeaders=host, Signature=0123"
+)
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status", "code", "message"),
+    [
+        pytest.param(
+            {"form": GOOD, "sign": False},
+            403,
+            "MissingAuthenticationToken",
+            "Request is missing Authentication Token",
+            id="unsigned",
+        ),
+        pytest.param(
+            {"form": GOOD, "sign": False, "headers": {"Authorization": "Basic dXNlcjpwYXNz"}},
+            403,
+            "MissingAuthenticationToken",
+            "Request is missing Authentication Token",
+            id="not-sigv4",
+        ),
+        pytest.param(
+            {
+                "body": b'{"Action": "ListConfigurationSets"}',
+                "headers": {"Content-Type": "application/json"},
+            },
+            400,
+            "ValidationError",
+            "The request body must be application/x-www-form-urlencoded; got Content-Type "
+            "application/json.",
+            id="json",
+        ),
+        pytest.param(
+            {"body": b"Action=List\xff", "headers": {"Content-Type": FORM_TYPE}},
+            400,
+            "ValidationError",
+            "The request body is not application/x-www-form-urlencoded data encoded as UTF-8.",
+            id="not-utf-8",
+        ),
+        pytest.param(
+            {"body": b"Action=List%FF", "headers": {"Content-Type": FORM_TYPE}},
+            400,
+            "ValidationError",
+            "The request body is not application/x-www-form-urlencoded data encoded as UTF-8.",
+            id="escape-not-utf-8",
+        ),
+        pytest.param(
+            # Sent in full before the answer is read: the server drops it to be heard.
+            {"body": b"x" * (2 * MAX_BODY), "headers": {"Content-Type": FORM_TYPE}},
+            413,
+            "ValidationError",
+            f"The request body is {2 * MAX_BODY} bytes; pytest-sesmock accepts at most "
+            f"{MAX_BODY} bytes.",
+            id="too-large",
+        ),
+        pytest.param(
+            {"form": {"Version": "2010-12-01"}},
+            400,
+            "InvalidAction",
+            "The request has no Action parameter; pytest-sesmock serves CreateConfigurationSet, ",
+            id="no-action",
+        ),
+        pytest.param(
+            {"form": {"Action": "Frobnicate"}},
+            400,
+            "InvalidAction",
+            "Could not find operation Frobnicate for version 2010-12-01; pytest-sesmock serves ",
+            id="unknown-action",
+        ),
+        pytest.param(
+            {"form": {"Action": "SendEmail", "Source": "a@example.com"}},
+            400,
+            "InvalidAction",
+            "SES operation SendEmail is not served by pytest-sesmock; it serves ",
+            id="unserved-ses-action",
+        ),
+        pytest.param(
+            {"form": GOOD, "method": "PUT"},
+            400,
+            "ValidationError",
+            "HTTP method PUT is not supported; send the Query request as POST with a form body, "
+            "or as GET with a query string.",
+            id="put",
+        ),
+    ],
+)
+def test_bad_requests_are_answered_in_the_query_envelope(
+    ses_mock_server: SesServer,
+    request_kwargs: dict[str, Any],
+    status: int,
+    code: str,
+    message: str,
+) -> None:
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    answer = send(ses_mock_server.endpoint_url, **request_kwargs)
+    assert answer.status == status
+    error_type, error_code, error_message = answer.error()
+    assert (error_type, error_code) == ("Sender", code)
+    assert error_message is not None
+    assert error_message.startswith(message)
+    # Refused before the mock: nothing recorded. The server goes on answering.
+    assert ses_mock_server.mock.calls == []
+    assert described_name(describe(ses_mock_server.endpoint_url)) == "marketing"
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status", "message"),
+    [
+        pytest.param(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: " + FORM_TYPE.encode() + b"\r\n"
+            b"Content-Length: %d\r\n\r\n" % (MAX_BODY + 1),
+            413,
+            f"The request body is {MAX_BODY + 1} bytes; pytest-sesmock accepts at most "
+            f"{MAX_BODY} bytes.",
+            id="too-large-announced",
+        ),
+        pytest.param(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n"
+            % (MAX_BODY * 4),
+            413,
+            f"The request body is {MAX_BODY * 4} bytes; pytest-sesmock accepts at most "
+            f"{MAX_BODY} bytes.",
+            id="too-large-expect-100",
+        ),
+        pytest.param(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n",
+            400,
+            "Invalid Content-Length 'lots'.",
+            id="bad-content-length",
+        ),
+        pytest.param(
+            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+            400,
+            "Chunked request bodies are not supported; send Content-Length.",
+            id="chunked",
+        ),
+        pytest.param(
+            # urllib always adds a Content-Type to a POST with a body; the client here does not.
+            b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 9\r\n"
+            b"Authorization: " + SIGNATURE + b"\r\n\r\nAction=Go",
+            400,
+            "The request body must be application/x-www-form-urlencoded; got Content-Type (none).",
+            id="no-content-type",
+        ),
+        pytest.param(b"NONSENSE\r\n\r\n", 400, "Bad request syntax ('NONSENSE')", id="garbage"),
+    ],
+)
+def test_malformed_http_is_answered_in_the_query_envelope(
+    ses_mock_server: SesServer, request_bytes: bytes, status: int, message: str
+) -> None:
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    got_status, head, body = raw(ses_mock_server.endpoint_url, request_bytes)
+    assert got_status == status
+    assert b"\r\nx-amzn-RequestId: " in head
+    assert b"\r\nConnection: close" in head  # the rest of the connection cannot be trusted
+    assert raw_error(body) == ("ValidationError", message)
+    assert described_name(describe(ses_mock_server.endpoint_url)) == "marketing"
+
+
+def test_a_body_of_the_largest_size_is_read(ses_mock_server: SesServer) -> None:
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    form = urlencode({**GOOD, "ConfigurationSetName": "marketing", "Padding": ""}).encode()
+    body = form + b"x" * (MAX_BODY - len(form))  # unknown fields are ignored, as SES does
+    answer = send(ses_mock_server.endpoint_url, body=body, headers={"Content-Type": FORM_TYPE})
+    assert described_name(answer) == "marketing"
+
+
+def test_get_with_a_query_string_is_served(ses_mock_server: SesServer) -> None:
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"}, region="eu-west-1")
+    form = {**GOOD, "ConfigurationSetName": "marketing"}
+    answer = send(ses_mock_server.endpoint_url, form, method="GET", region="eu-west-1")
+    assert described_name(answer) == "marketing"
+    assert ses_mock_server.mock.calls[0].region == "eu-west-1"  # from the signature's scope
+
+
+def test_an_internal_failure_is_a_500_and_the_server_goes_on(
+    ses_mock_server: SesServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mock = ses_mock_server.mock
+    mock.add_configuration_set({"Name": "marketing"})
+    answer = mock.answer
+
+    def broken(request: Any) -> Any:
+        monkeypatch.setattr(mock, "answer", answer)  # once only
+        raise RuntimeError("a bug in the mock")
+
+    monkeypatch.setattr(mock, "answer", broken)
+    failed = describe(ses_mock_server.endpoint_url)
+    assert failed.status == 500
+    assert failed.error() == ("Receiver", "InternalFailure", "The request processing has failed.")
+    stderr = capsys.readouterr().err
+    assert "pytest-sesmock server: internal failure answering POST /" in stderr
+    assert failed.headers["x-amzn-RequestId"] in stderr
+    assert "RuntimeError: a bug in the mock" in stderr
+    assert described_name(describe(ses_mock_server.endpoint_url)) == "marketing"
+
+
+# -- SesServer itself ------------------------------------------------------------------------------
+
+
+def test_server_lifecycle() -> None:
+    server = SesServer()
+    assert isinstance(server.mock, SesMock)
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = server.endpoint_url
+    with server:
+        url = server.endpoint_url
+        assert url.startswith("http://127.0.0.1:")
+        assert url.endswith("/")
+        assert repr(server) == f"<SesServer {url}>"
+        with pytest.raises(RuntimeError, match="already running"):
+            server.start()
+    parts = urlsplit(url)
+    server.stop()  # a second stop is a no-op
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT).close()
+
+
+def test_stop_closes_open_keep_alive_connections() -> None:
+    import http.client
+
+    with SesServer() as server:
+        parts = urlsplit(server.endpoint_url)
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=TIMEOUT)
+        connection.request("GET", "/")
+        first = connection.getresponse()
+        first.read()
+        assert first.status == 403
+        assert first.getheader("Connection") is None  # kept open
+    connection.request("GET", "/")  # written into the closed socket's buffer, or refused below
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        connection.getresponse()
+    connection.close()
+
+
+def test_many_clients_at_once(ses_mock_server: SesServer) -> None:
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    threads, per_thread = 8, 25
+    start = threading.Barrier(threads)
+    answers: list[Answer] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        start.wait(timeout=TIMEOUT)
+        for _ in range(per_thread):
+            answer = describe(ses_mock_server.endpoint_url)
+            with lock:
+                answers.append(answer)
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=TIMEOUT)
+    assert len(answers) == threads * per_thread
+    assert {described_name(answer) for answer in answers} == {"marketing"}
+    assert len({answer.headers["x-amzn-RequestId"] for answer in answers}) == len(answers)
+    calls = ses_mock_server.mock.calls
+    assert len(calls) == threads * per_thread
+    assert {(c.operation, c.status) for c in calls} == {("DescribeConfigurationSet", 200)}
+
+
+# -- python -m pytest_sesmock serve ---------------------------------------------------------------
+
+YAML = """\
+configuration_sets:
+  - Name: from-yaml
+    ReputationOptions: {SendingEnabled: false}
+"""
+
+
+@contextmanager
+def serve(tmp_path: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``python -m pytest_sesmock serve --port 0 ARGS``, its URL read off the first line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest_sesmock", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=aws_environment(tmp_path),
+    )
+    watchdog = threading.Timer(TIMEOUT, process.kill)  # readline() below must not hang forever
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), (url, process.stderr and process.stderr.read())
+        yield process, url
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serve_answers_and_stops_on_a_signal(tmp_path: Path, signum: signal.Signals) -> None:
+    (tmp_path / "sets.yaml").write_text(YAML)
+    with serve(tmp_path, "--yaml", str(tmp_path / "sets.yaml")) as (process, url):
+        attributes = {"ConfigurationSetAttributeNames.member.1": "reputationOptions"}
+        answer = send(url, {**GOOD, "ConfigurationSetName": "from-yaml", **attributes})
+        assert described_name(answer) == "from-yaml"
+        assert answer.root().findtext(f".//{NS}SendingEnabled") == "false"
+        assert send(url, GOOD, sign=False).status == 403
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+        assert process.returncode == 0
+        assert stdout == ""  # the URL line was read already; nothing else is written there
+        assert "Traceback" not in stderr
+        assert stderr.startswith(f"pytest-sesmock: serving SES at {url} (1 configuration set")
+
+
+def test_serve_options(tmp_path: Path) -> None:
+    (tmp_path / "sets.yaml").write_text(YAML)
+    args = ["--yaml", str(tmp_path / "sets.yaml"), "--region", "eu-west-1"]
+    with serve(tmp_path, *args, "--rate-limit", "enforce") as (process, url):
+        # --region: the file's sets live there; --rate-limit enforce: 1 describe a second.
+        assert described_name(describe(url, "from-yaml", region="eu-west-1")) == "from-yaml"
+        throttled = describe(url, "from-yaml", region="eu-west-1")
+        assert throttled.status == 400
+        assert throttled.error() == ("Sender", "Throttling", "Rate exceeded")
+        elsewhere = describe(url, "from-yaml", region="us-east-1")
+        assert elsewhere.error()[1] == "ConfigurationSetDoesNotExist"
+        process.terminate()
+        assert process.wait(timeout=TIMEOUT) == 0
+
+
+def test_aws_cli_against_the_serve_command(tmp_path: Path) -> None:
+    (tmp_path / "sets.yaml").write_text(YAML)
+    with serve(tmp_path, "--yaml", str(tmp_path / "sets.yaml")) as (process, url):
+        done = aws(
+            tmp_path,
+            *("ses", "describe-configuration-set", "--endpoint-url", url, "--region", "us-east-1"),
+            *("--configuration-set-name", "from-yaml"),
+            *("--configuration-set-attribute-names", "reputationOptions"),
+        )
+        assert (done.returncode, done.stderr) == (0, "")
+        assert json.loads(done.stdout) == {
+            "ConfigurationSet": {"Name": "from-yaml"},
+            "ReputationOptions": {"SendingEnabled": False, "ReputationMetricsEnabled": False},
+        }
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=TIMEOUT) == 0
+
+
+BAD_YAML = """\
+configuration_sets:
+  - Name: marketing
+    DeliveryOptions: {TlsPolicy: Sometimes}
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["--rate-limit", "sometimes"],
+            "python -m pytest_sesmock serve: error: argument --rate-limit: invalid choice: "
+            "'sometimes' (choose from ",
+            id="rate-limit",
+        ),
+        pytest.param(
+            ["--yaml", "{bad}"],
+            "python -m pytest_sesmock serve: error: --yaml: {bad}:3:23: configuration_sets[0]."
+            "DeliveryOptions.TlsPolicy: 'Sometimes' is not one of Require, Optional",
+            id="bad-yaml",
+        ),
+        pytest.param(
+            ["--yaml", "{missing}"],
+            "python -m pytest_sesmock serve: error: --yaml: cannot read SES mock YAML {missing}: "
+            "No such file or directory",
+            id="missing-yaml",
+        ),
+        pytest.param(
+            ["--region", "Mars"],
+            "python -m pytest_sesmock serve: error: --region: region 'Mars' is not an AWS region",
+            id="region",
+        ),
+        pytest.param(
+            ["--port", "70000"],
+            "python -m pytest_sesmock serve: error: argument --port: '70000' is not a port number",
+            id="port",
+        ),
+        pytest.param(
+            ["--colour", "blue"],
+            "python -m pytest_sesmock: error: unrecognized arguments: --colour blue",
+            id="unknown-argument",
+        ),
+    ],
+)
+def test_serve_refuses_bad_arguments(tmp_path: Path, args: list[str], message: str) -> None:
+    bad, missing = tmp_path / "bad.yaml", tmp_path / "missing.yaml"
+    bad.write_text(BAD_YAML)
+    paths = {"{bad}": str(bad), "{missing}": str(missing)}
+    args = [paths.get(arg, arg) for arg in args]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_sesmock", "serve", *args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=aws_environment(tmp_path),
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    for placeholder, path in paths.items():
+        message = message.replace(placeholder, str(Path(path).resolve()))
+    assert done.stderr.startswith(message), done.stderr
+    assert done.stderr.count("\n") == 1  # one line, no traceback
+
+
+def test_serve_needs_a_command_and_a_free_port(tmp_path: Path) -> None:
+    nothing = subprocess.run(
+        [sys.executable, "-m", "pytest_sesmock"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert nothing.returncode == 2
+    assert nothing.stderr == (
+        "python -m pytest_sesmock: error: the following arguments are required: COMMAND "
+        "(see --help)\n"
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run(
+            [sys.executable, "-m", "pytest_sesmock", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    assert busy.returncode == 1
+    assert busy.stderr == (
+        f"python -m pytest_sesmock serve: error: cannot listen on 127.0.0.1:{port}: "
+        "Address already in use\n"
+    )
+
+
+# -- the fixture in real pytest runs ---------------------------------------------------------------
+
+HELPERS = """
+import socket, urllib.error, urllib.request
+from urllib.parse import urlencode, urlsplit
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+def describe(url, name, region="us-east-1"):
+    body = urlencode({"Action": "DescribeConfigurationSet", "Version": "2010-12-01",
+                      "ConfigurationSetName": name}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    request = AWSRequest(method="POST", url=url, data=body, headers=headers)
+    SigV4Auth(Credentials("AKID", "secret"), "ses", region).add_auth(request)
+    prepared = urllib.request.Request(url, data=body, headers=dict(request.headers.items()))
+    try:
+        with OPENER.open(prepared, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code
+"""
+
+
+def test_fixture_is_listed_with_its_docstring(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--fixtures")
+    result.stdout.fnmatch_lines(["ses_mock_server*", "*served over HTTP on 127.0.0.1*"])
+
+
+def test_fixture_with_the_marker_and_teardown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        HELPERS
+        + """
+import pytest
+
+seen = []
+
+@pytest.mark.ses_mock(configuration_sets=[{"Name": "from-marker"}], region="eu-west-1")
+def test_marker_sets_are_served(ses_mock_server, ses_mock):
+    assert ses_mock_server.mock is ses_mock
+    url = ses_mock_server.endpoint_url
+    assert urlsplit(url).hostname == "127.0.0.1"
+    assert describe(url, "from-marker", region="eu-west-1") == 200
+    assert describe(url, "from-marker", region="us-east-1") == 400
+    assert [call.region for call in ses_mock.calls] == ["eu-west-1", "us-east-1"]
+
+def test_fails_with_a_server(ses_mock_server):
+    seen.append(urlsplit(ses_mock_server.endpoint_url))
+    assert False, "this test fails on purpose"
+
+def test_the_failed_tests_server_was_stopped():
+    (url,) = seen
+    try:
+        socket.create_connection((url.hostname, url.port), timeout=5).close()
+    except ConnectionRefusedError:
+        return
+    raise AssertionError("the server still listens")
+"""
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2, failed=1)
+
+
+def test_fixture_under_xdist(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    pytester.makepyfile(
+        HELPERS
+        + """
+import os, pathlib, time
+import pytest
+
+SHARED = pathlib.Path(__file__).parent / "ports"
+
+def own_port(server, mine, other):
+    # Each test: its own worker, its own port, its own sets; both servers run at the same time.
+    assert describe(server.endpoint_url, mine) == 200
+    assert describe(server.endpoint_url, other) == 400
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    SHARED.mkdir(exist_ok=True)
+    (SHARED / worker).write_text(server.endpoint_url)
+    deadline = time.monotonic() + 30
+    while len(list(SHARED.iterdir())) < 2:
+        assert time.monotonic() < deadline, "the other worker never started its server"
+        time.sleep(0.05)
+    urls = {path.name: path.read_text() for path in SHARED.iterdir()}
+    assert len(set(urls)) == 2 and len(set(urls.values())) == 2, urls
+
+@pytest.mark.ses_mock(configuration_sets=[{"Name": "one"}])
+def test_one(ses_mock_server):
+    own_port(ses_mock_server, "one", "two")
+
+@pytest.mark.ses_mock(configuration_sets=[{"Name": "two"}])
+def test_two(ses_mock_server):
+    own_port(ses_mock_server, "two", "one")
+"""
+    )
+    pytester.runpytest("-n", "2", "-p", "no:randomly").assert_outcomes(passed=2)
