@@ -1,0 +1,440 @@
+"""pytest-sesmock's benchmarks: one process run, medians, a table of times and ratios.
+
+    python benchmarks/run.py            # everything (about a minute)
+    python benchmarks/run.py --quick    # fewer rounds, for a smoke test
+
+Every comparison is measured in this one run, interleaved in rounds, so that a shared, noisy
+machine slows both sides alike; the ratios are what the targets are about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore
+from botocore.awsrequest import AWSResponse
+from botocore.stub import Stubber
+
+import pytest_sesmock
+from pytest_sesmock import SesMock, interception
+
+DESTINATION = {
+    "Name": "to-sns",
+    "Enabled": True,
+    "MatchingEventTypes": ["send", "bounce"],
+    "SNSDestination": {"TopicARN": "arn:aws:sns:us-east-1:123456789012:ses-events"},
+}
+ATTRIBUTES = ["eventDestinations", "reputationOptions"]
+ROWS: list[tuple[str, str, str, str]] = []
+
+
+def row(what: str, value: str, target: str = "", verdict: str = "") -> None:
+    ROWS.append((what, value, target, verdict))
+    print(f"  {what}: {value} {target} {verdict}".rstrip(), flush=True)
+
+
+def check(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def median_call(call: Callable[[], Any], count: int) -> float:
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def interleaved(calls: dict[str, Callable[[], Any]], rounds: int, count: int) -> dict[str, float]:
+    """Median per call of each, measured in alternating rounds (noise hits all alike)."""
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            gc.collect()
+            samples[name].append(median_call(call, count))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def unhooked_client() -> Any:
+    """A client without pytest-sesmock's handlers: as if the plugin were not installed."""
+    client = boto3.client("ses", region_name="us-east-1")
+    for event, handler in interception._HANDLERS:
+        client.meta.events.unregister(event, handler)
+    return client
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_: Any) -> Any:
+        yield self.body
+
+
+def per_call(rounds: int, count: int) -> None:
+    print("per-call cost of describe_configuration_set", flush=True)
+    with SesMock(rate_limit="track") as mock:
+        mock.add_configuration_set({"Name": "marketing", "EventDestinations": [DESTINATION]})
+        ours = boto3.client("ses", region_name="us-east-1")
+        fixed = ours.describe_configuration_set(
+            ConfigurationSetName="marketing", ConfigurationSetAttributeNames=ATTRIBUTES
+        )
+        body = mock.calls and _body_of(mock)
+
+        # (a) the floor: botocore's own signing, serializing and parsing, a fixed XML answer
+        floor = unhooked_client()
+        floor.meta.events.register_first(
+            "before-send.ses",
+            lambda request, **_: AWSResponse(
+                request.url,
+                200,
+                {"x-amzn-RequestId": "x"},
+                _Raw(body),  # type: ignore[arg-type]
+            ),
+        )
+        # (b) botocore's Stubber: a queued parsed response per call, no wire path at all
+        stubbed = unhooked_client()
+        stubber = Stubber(stubbed)
+        expected = {k: v for k, v in fixed.items() if k != "ResponseMetadata"}
+        total = rounds * count + 10
+        for _ in range(total):
+            stubber.add_response("describe_configuration_set", expected)
+        stubber.activate()
+
+        def call(client: Any) -> Callable[[], Any]:
+            return lambda: client.describe_configuration_set(
+                ConfigurationSetName="marketing", ConfigurationSetAttributeNames=ATTRIBUTES
+            )
+
+        for client in (ours, floor, stubbed):
+            call(client)()  # warm up
+        result = interleaved(
+            {"ours": call(ours), "floor": call(floor), "stubber": call(stubbed)}, rounds, count
+        )
+    moto_time = _moto_per_call(rounds, count, call)
+    ratio = result["ours"] / result["floor"]
+    row("floor (bare before-send, fixed XML)", f"{result['floor'] * 1e6:.0f} us")
+    row("botocore Stubber", f"{result['stubber'] * 1e6:.0f} us")
+    row("pytest-sesmock", f"{result['ours'] * 1e6:.0f} us")
+    row("pytest-sesmock / floor", f"{ratio:.3f}", "target <= 1.15", check(ratio <= 1.15))
+    if moto_time is not None:
+        row("moto mock_aws", f"{moto_time * 1e6:.0f} us")
+        moto_ratio = moto_time / result["ours"]
+        row("moto / pytest-sesmock", f"{moto_ratio:.2f}", "target >= 2.5", check(moto_ratio >= 2.5))
+
+
+def _body_of(mock: SesMock) -> bytes:
+    from botocore.awsrequest import AWSRequest
+
+    request = AWSRequest(
+        method="POST",
+        url="https://email.us-east-1.amazonaws.com/",
+        data="Action=DescribeConfigurationSet&Version=2010-12-01&ConfigurationSetName=marketing"
+        "&ConfigurationSetAttributeNames.member.1=eventDestinations"
+        "&ConfigurationSetAttributeNames.member.2=reputationOptions",
+    ).prepare()
+    response = mock.answer(request)
+    assert response is not None
+    return bytes(response.content)
+
+
+def _moto_per_call(rounds: int, count: int, call: Callable[[Any], Callable[[], Any]]) -> Any:
+    try:
+        import moto
+    except ImportError:
+        row("moto mock_aws", "not installed")
+        return None
+    with moto.mock_aws():
+        client = boto3.client("ses", region_name="us-east-1")
+        client.create_configuration_set(ConfigurationSet={"Name": "marketing"})
+        call(client)()
+        return interleaved({"moto": call(client)}, rounds, count)["moto"]
+
+
+def fixture_cost(count: int) -> None:
+    print("per-test cost of the fixture (10 sets from YAML)", flush=True)
+    from pytest_sesmock.yaml_file import load_yaml
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "ses_mock.yaml"
+        path.write_text(_yaml_of(10))
+        layer = load_yaml(path).configuration_sets
+
+        def setup_and_teardown() -> None:
+            # What the ses_mock fixture does for each test (plugin.py): build, layer, start, stop.
+            mock = SesMock(region=None, account=None, rate_limit=None)
+            mock.add_layer(layer)
+            mock.start()
+            mock.stop()
+
+        setup_and_teardown()
+        ours = interleaved({"ours": setup_and_teardown}, 5, count)["ours"]
+    row("ses_mock set-up + teardown", f"{ours * 1e3:.3f} ms", "target < 0.5 ms", check(ours < 5e-4))
+    try:
+        import moto
+    except ImportError:
+        return
+
+    def moto_enter_exit() -> None:
+        with moto.mock_aws():
+            pass
+
+    moto_enter_exit()
+    moto_time = interleaved({"moto": moto_enter_exit}, 3, max(count // 10, 20))["moto"]
+    row("moto mock_aws enter + exit", f"{moto_time * 1e3:.3f} ms")
+
+
+def _yaml_of(count: int) -> str:
+    lines = ["configuration_sets:"]
+    for index in range(count):
+        lines += [
+            f"  - Name: set-{index:05d}",
+            "    EventDestinations:",
+            "      - Name: to-sns",
+            "        Enabled: true",
+            "        MatchingEventTypes: [send, bounce]",
+            "        SNSDestination: {TopicARN: 'arn:aws:sns:us-east-1:123456789012:t'}",
+            "    ReputationOptions: {ReputationMetricsEnabled: true}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+SUITE_OURS = """
+import boto3, pytest
+
+@pytest.mark.parametrize("n", range({count}))
+def test_one(ses_mock, n):
+    ses_mock.add_configuration_set({{"Name": f"set-{{n}}"}})
+    ses = boto3.client("ses", region_name="us-east-1")
+    assert ses.describe_configuration_set(ConfigurationSetName=f"set-{{n}}")
+"""
+
+SUITE_STUBBER = """
+import boto3, pytest
+from botocore.stub import Stubber
+
+@pytest.mark.parametrize("n", range({count}))
+def test_one(n):
+    ses = boto3.client("ses", region_name="us-east-1")
+    with Stubber(ses) as stubber:
+        stubber.add_response("describe_configuration_set",
+                             {{"ConfigurationSet": {{"Name": f"set-{{n}}"}}}},
+                             {{"ConfigurationSetName": f"set-{{n}}"}})
+        assert ses.describe_configuration_set(ConfigurationSetName=f"set-{{n}}")
+"""
+
+
+def suite_cost(count: int, rounds: int) -> None:
+    print(f"a {count}-test suite, pytest-sesmock against Stubber", flush=True)
+    env = {
+        **os.environ,
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        (root / "ours").mkdir()
+        (root / "stubber").mkdir()
+        (root / "ours" / "test_ours.py").write_text(SUITE_OURS.format(count=count))
+        (root / "stubber" / "test_stubber.py").write_text(SUITE_STUBBER.format(count=count))
+        commands = {
+            "ours": [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "pytest_sesmock.plugin",
+                "-p",
+                "no:cacheprovider",
+                "ours",
+            ],
+            "stubber": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "stubber"],
+        }
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(rounds):
+            for name, command in commands.items():
+                started = time.perf_counter()
+                done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+                samples[name].append(time.perf_counter() - started)
+                if done.returncode != 0:
+                    raise SystemExit(f"{name} suite failed:\n{done.stdout[-2000:]}")
+    ours, stub = (statistics.median(samples[name]) for name in ("ours", "stubber"))
+    row(f"{count} tests with pytest-sesmock", f"{ours:.2f} s")
+    row(f"{count} tests with Stubber", f"{stub:.2f} s")
+    row(
+        "suite wall time ours / Stubber",
+        f"{ours / stub:.2f}",
+        "target <= 1.3",
+        check(ours / stub <= 1.3),
+    )
+
+
+def import_cost(rounds: int) -> None:
+    print("plugin import cost beyond botocore", flush=True)
+    base = "import pytest, botocore.session, botocore.client"
+    commands = {
+        "base": [sys.executable, "-X", "importtime", "-c", base],
+        "plugin": [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-c",
+            base + "; import pytest_sesmock.plugin",
+        ],
+    }
+
+    env = _cached_env()
+    subprocess.run(commands["plugin"], env=env, capture_output=True, check=True)  # warm caches
+
+    def total(command: list[str]) -> float:
+        # Self-time of every module imported, from CPython's own -X importtime report.
+        stderr = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stderr
+        return (
+            sum(
+                int(line.split("|")[0].split(":")[1])
+                for line in stderr.splitlines()
+                if line.startswith("import time:")
+                and line.split("|")[0].split(":")[1].strip().isdigit()
+            )
+            / 1e6
+        )
+
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            samples[name].append(total(command))
+    # (CPython's bytecode cache is on for these runs: see _cached_env.)
+    extra = statistics.median(samples["plugin"]) - statistics.median(samples["base"])
+    row(
+        "import of pytest_sesmock.plugin",
+        f"{extra * 1e3:.1f} ms",
+        "target < 15 ms",
+        check(extra < 0.015),
+    )
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            base + "; import sys, pytest_sesmock.plugin; print(sorted("
+            "m for m in ('yaml', 'responses', 'freezegun', 'requests') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    row("heavy modules imported by the plugin", loaded)
+
+
+def _cached_env() -> dict[str, str]:
+    """The environment, with CPython's bytecode cache allowed, as on a user's machine."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def scale(count: int) -> None:
+    print("scale", flush=True)
+    from pytest_sesmock.yaml_file import parse_yaml
+
+    # Both sizes live in one mock, in two regions, and are measured in alternating rounds.
+    with SesMock(rate_limit="off") as mock:
+        latencies: dict[int, Callable[[], Any]] = {}
+        for size, region in ((10, "eu-west-1"), (10_000, "us-east-1")):
+            declared = parse_yaml(_yaml_of(size), Path("scale.yaml")).configuration_sets
+            mock.add_layer([replace(entry, region=region) for entry in declared])
+            latencies[size] = _describer(region, f"set-{size // 2:05d}")
+            latencies[size]()
+        result = interleaved({str(size): call for size, call in latencies.items()}, 7, count)
+    small, large = result["10"], result["10000"]
+    flat = large / small
+    row("describe with 10 sets", f"{small * 1e6:.0f} us")
+    row(
+        "describe with 10,000 sets",
+        f"{large * 1e6:.0f} us",
+        f"ratio {flat:.2f}, target flat (<= 1.1)",
+        check(flat <= 1.1),
+    )
+    text = _yaml_of(10_000)
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    parse_yaml(text, Path("scale.yaml"))
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    started = time.perf_counter()
+    parse_yaml(text, Path("scale.yaml"))
+    untraced = time.perf_counter() - started
+    row("YAML load of 10,000 sets", f"{untraced:.2f} s", "target < 1 s", check(untraced < 1.0))
+    row(
+        "  memory while loading (tracemalloc peak)",
+        f"{peak / 2**20:.1f} MiB",
+        f"(traced run {elapsed:.2f} s)",
+    )
+
+
+def _describer(region: str, name: str) -> Callable[[], Any]:
+    client = boto3.client("ses", region_name=region)
+    return lambda: client.describe_configuration_set(
+        ConfigurationSetName=name, ConfigurationSetAttributeNames=ATTRIBUTES
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke test)")
+    parser.add_argument(
+        "--only",
+        choices=["call", "fixture", "suite", "import", "scale"],
+        action="append",
+        help="run only these parts",
+    )
+    arguments = parser.parse_args()
+    quick, only = (
+        arguments.quick,
+        set(arguments.only or ["call", "fixture", "suite", "import", "scale"]),
+    )
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        os.environ.pop(name, None)
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    print(
+        f"pytest-sesmock {pytest_sesmock.__name__} on Python {platform.python_version()}, "
+        f"botocore {botocore.__version__}, {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"{platform.platform()}",
+        flush=True,
+    )
+    if "call" in only:
+        per_call(rounds=3 if quick else 9, count=100 if quick else 300)
+    if "fixture" in only:
+        fixture_cost(count=200 if quick else 2000)
+    if "suite" in only:
+        suite_cost(count=200 if quick else 1000, rounds=1 if quick else 3)
+    if "import" in only:
+        import_cost(rounds=3 if quick else 11)
+    if "scale" in only:
+        scale(count=100 if quick else 300)
+    print()
+    print("| measure | value | target | |")
+    print("| --- | --- | --- | --- |")
+    for what, value, target, verdict in ROWS:
+        print(f"| {what} | {value} | {target} | {verdict} |")
+
+
+if __name__ == "__main__":
+    main()
