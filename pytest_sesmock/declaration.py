@@ -6,7 +6,6 @@ that operation's output shape (types, required keys, enums), then SES's own nami
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -96,6 +95,8 @@ def _timestamp(value: object, path: str) -> datetime:
 
 
 def _unknown_key(key: object, allowed: list[str]) -> str:
+    import difflib  # only for a mistake's message
+
     hint = difflib.get_close_matches(str(key), allowed, n=1)
     suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
     return f"unknown key {key!r}{suggestion} Allowed: {', '.join(allowed)}"

@@ -19,7 +19,6 @@ from botocore.httpsession import URLLib3Session
 from . import backoff
 from .credentials import FAKE_CREDENTIALS
 from .errors import NotMockedError
-from .wire import parse_form
 
 if TYPE_CHECKING:
     from .mock import SesMock
@@ -105,4 +104,6 @@ def _guarded(send: Any) -> Any:
 
 def action_of(request: AWSPreparedRequest) -> str | None:
     """The Query ``Action`` of a request, if it has one."""
+    from .wire import parse_form
+
     return parse_form(request.body).get("Action")

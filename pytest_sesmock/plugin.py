@@ -9,20 +9,16 @@ and ``add_configuration_set`` calls in the test.
 
 from __future__ import annotations
 
-import typing
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .declaration import Declared
-from .decorator import declared_layers
 from .errors import DeclarationError
-from .mock import SesMock
 from .options import (
     RATE_LIMIT_MODES,
     Defaults,
@@ -33,13 +29,15 @@ from .options import (
     push_defaults,
 )
 
-if typing.TYPE_CHECKING:  # imported when the fixture is used: http.server costs import time
+if TYPE_CHECKING:  # imported when first used: a suite that never uses the mock pays nothing
+    from .declaration import Declared
+    from .mock import SesMock
     from .server import SesServer
 
 YAML_FILE_NAME = "ses_mock.yaml"
 """The file beside a conftest.py whose declarations apply to the tests at and below it."""
 
-Layers = tuple[tuple[Declared, ...], ...]
+Layers = tuple[tuple["Declared", ...], ...]
 
 
 @dataclass(frozen=True)
@@ -87,6 +85,8 @@ class _Session:
         if cached is None or cached[0] is not mark:
             if mark.args:
                 raise OptionError("takes keyword options only, e.g. configuration_sets=[...]")
+            from .decorator import declared_layers
+
             options = check_options(mark.kwargs)
             layers = declared_layers(options.configuration_sets, options.yaml, base)
             cached = self._marks[id(mark)] = (mark, (options, layers))
@@ -231,6 +231,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
     """An active in-memory SES for this test; declare sets with ``add_configuration_set``."""
+    from .mock import SesMock
+
     session = request.config.stash[_SESSION]
     plan = request.node.stash.get(_PLAN, None) or _Plan()
     mock = SesMock(

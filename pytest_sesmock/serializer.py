@@ -20,6 +20,7 @@ from .model import service_model
 
 Writer = Callable[[Any, list[str]], None]
 
+
 @cache
 def _not_xml() -> re.Pattern[str]:
     # Characters XML 1.0 cannot carry at all; a name echoed in an error message may hold them.
