@@ -106,6 +106,7 @@ class Backend:
         found = self.get(context, name)
         if self.configuration_sets.get(key) is not found:
             found = self.configuration_sets[key] = copy.deepcopy(found)
+        found.revision += 1  # the caller is about to change it
         return found
 
     def put(self, context: Context, configuration_set: ConfigurationSet) -> None:

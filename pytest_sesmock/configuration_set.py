@@ -22,6 +22,8 @@ class ConfigurationSet:
     tracking_options: dict[str, Any] | None = None
     delivery_options: dict[str, Any] | None = None
     reputation_options: dict[str, Any] = field(default_factory=default_reputation_options)
+    # Counts the writes, so that an answer written for one state is not reused for the next.
+    revision: int = field(default=0, compare=False)
 
     @property
     def last_fresh_start(self) -> datetime | None:

@@ -17,6 +17,7 @@ from . import rules
 from .backend import Backend, Context
 from .configuration_set import ConfigurationSet
 from .errors import SesError
+from .serializer import Reusable
 
 Operation = Callable[[Backend, Context, Mapping[str, Any]], Mapping[str, Any]]
 
@@ -41,8 +42,12 @@ def describe_configuration_set(
 ) -> Mapping[str, Any]:
     """The name, and exactly the sections asked for."""
     found = backend.get(context, params["ConfigurationSetName"])
-    result: dict[str, Any] = {"ConfigurationSet": {"Name": found.name}}
-    for attribute in params.get("ConfigurationSetAttributeNames", ()):
+    attributes = params.get("ConfigurationSetAttributeNames", ())
+    # The same set, unchanged, asked the same: the serializer may reuse what it wrote last time.
+    result = Reusable(
+        (id(found), found.revision, *attributes), found, ConfigurationSet={"Name": found.name}
+    )
+    for attribute in attributes:
         section = _SECTIONS[attribute]  # the wire decoder has rejected other values
         if section == "EventDestinations":
             result[section] = found.event_destinations

@@ -160,8 +160,30 @@ def _element(tag: str, shape: Shape) -> Writer:
     return write_text
 
 
+class Reusable(dict[str, Any]):
+    """A result whose written form may be reused while ``key`` stays the same.
+
+    ``key`` names the state the result was read from (a configuration set and its revision);
+    ``owner`` is that set, kept alive by the cache so that its id cannot be reused by another.
+    """
+
+    __slots__ = ("key", "owner")
+
+    def __init__(self, key: tuple[Any, ...], owner: object, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key = key
+        self.owner = owner
+
+
+_REUSED_KEPT = 4096
+
+
 class ResponseSerializer:
-    """Writes one operation's success answers, compiled from its output shape once."""
+    """Writes one operation's success answers, compiled from its output shape once.
+
+    A ``Reusable`` result is written once per state: a describe of an unchanged set only
+    adds its request id to the text written the first time.
+    """
 
     def __init__(self, operation: OperationModel) -> None:
         namespace = service_model().metadata["xmlNamespace"]
@@ -177,17 +199,35 @@ class ResponseSerializer:
             tag = output.serialization.get("resultWrapper", f"{name}Result")
             self._result = _writer(output)
             self._wrapper = (f"<{tag}>", f"</{tag}>")
+        self._reused: dict[tuple[Any, ...], tuple[object, str]] = {}
 
     def serialize(self, result: Mapping[str, Any], request_id: str) -> bytes:
         """The whole XML body for ``result`` (a mapping shaped like the output shape)."""
-        out = [self._head]
-        if self._result is not None:
-            out.append(self._wrapper[0])
-            self._result(result, out)
-            out.append(self._wrapper[1])
-        out.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
-        out.append(self._tail)
-        return "".join(out).encode("utf-8")
+        return "".join(
+            (
+                self._head,
+                self._result_text(result),
+                f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>",
+                self._tail,
+            )
+        ).encode("utf-8")
+
+    def _result_text(self, result: Mapping[str, Any]) -> str:
+        if self._result is None:
+            return ""
+        if type(result) is Reusable:
+            cached = self._reused.get(result.key)
+            if cached is not None and cached[0] is result.owner:
+                return cached[1]
+        out = [self._wrapper[0]]
+        self._result(result, out)
+        out.append(self._wrapper[1])
+        text = "".join(out)
+        if type(result) is Reusable:
+            if len(self._reused) >= _REUSED_KEPT:
+                self._reused.pop(next(iter(self._reused)))
+            self._reused[result.key] = (result.owner, text)
+        return text
 
 
 def serialize_error(error: SesError, request_id: str) -> bytes:
