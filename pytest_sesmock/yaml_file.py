@@ -153,10 +153,17 @@ def _safe_load(text: str, path: Path) -> Any:
 
     class Loader(base):  # type: ignore[valid-type, misc]
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            # A plain scalar whose first character starts none of YAML 1.1's implicit types
-            # (bool, null, numbers, timestamps, merge, value) is a string: skip the regexes.
-            if kind is scalar_node and implicit[0] and value and value[0] not in _IMPLICIT_FIRST:
-                return _STR
+            # What PyYAML's resolver answers, without its regexes where the answer is plain:
+            # a quoted scalar, or a plain one whose first character starts none of YAML 1.1's
+            # implicit types (bool, null, numbers, timestamps, merge, value), is a string;
+            # collections without a tag are maps and sequences.
+            if kind is scalar_node:
+                if not implicit[0] or value in _PLAIN_WORDS:
+                    return _STR
+                if value and value[0] not in _IMPLICIT_FIRST:
+                    return _STR
+            elif implicit is True:
+                return _MAP if kind is mapping_node else _SEQ
             return super().resolve(kind, value, implicit)
 
     loader = Loader(text)
@@ -209,6 +216,10 @@ def _safe_load(text: str, path: Path) -> Any:
 
 # The first characters of YAML 1.1's implicitly typed plain scalars (PyYAML's resolver table).
 _IMPLICIT_FIRST = frozenset("yYnNtTfFoO-+0123456789.<~=")
+# Frequent words of this format that start like an implicit type but are strings.
+_PLAIN_WORDS = frozenset(
+    {"Name", "TopicARN", "TrackingOptions", "TlsPolicy", "Optional", "open", "fixtures"}
+)
 
 
 def _mark(path: Path, mark: Any) -> str:
