@@ -265,8 +265,9 @@ def test_event_destination_input_errors(
 ) -> None:
     ses.create_configuration_set(ConfigurationSet={"Name": "marketing"})
     if operation == "update" and destination["Name"] == "bad name":
-        pytest.skip("no destination of that name can exist to update")
-    if operation == "update":
+        # No destination of that name can exist, so there is none to update.
+        code, message = "EventDestinationDoesNotExist", "No EventDestination found for marketing"
+    elif operation == "update":
         ses.create_configuration_set_event_destination(
             ConfigurationSetName="marketing",
             EventDestination={**SNS_DESTINATION, "Name": destination["Name"]},
