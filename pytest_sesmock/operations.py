@@ -218,31 +218,28 @@ def create_configuration_set_tracking_options(
     return _NOTHING
 
 
-def _no_tracking_options(set_name: str) -> SesError:
-    return SesError(
-        "TrackingOptionsDoesNotExistException",
-        f"Tracking options do not exist for configuration set <{set_name}>.",
-    )
+def _with_tracking_options(backend: Backend, context: Context, set_name: str) -> ConfigurationSet:
+    """The set, to be changed, once it is known to have tracking options."""
+    if backend.get(context, set_name).tracking_options is None:
+        raise SesError(
+            "TrackingOptionsDoesNotExistException",
+            f"Tracking options do not exist for configuration set <{set_name}>.",
+        )
+    return backend.get_for_write(context, set_name)
 
 
 def update_configuration_set_tracking_options(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
-    set_name = params["ConfigurationSetName"]
-    if backend.get(context, set_name).tracking_options is None:
-        raise _no_tracking_options(set_name)
-    tracking = _checked_tracking(params["TrackingOptions"])
-    backend.get_for_write(context, set_name).tracking_options = tracking
+    found = _with_tracking_options(backend, context, params["ConfigurationSetName"])
+    found.tracking_options = _checked_tracking(params["TrackingOptions"])
     return _NOTHING
 
 
 def delete_configuration_set_tracking_options(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
-    set_name = params["ConfigurationSetName"]
-    if backend.get(context, set_name).tracking_options is None:
-        raise _no_tracking_options(set_name)
-    backend.get_for_write(context, set_name).tracking_options = None
+    _with_tracking_options(backend, context, params["ConfigurationSetName"]).tracking_options = None
     return _NOTHING
 
 
