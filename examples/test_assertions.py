@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 from notifications import bounce_topics, sending_paused
@@ -39,7 +40,8 @@ def test_two_reads_in_one_second_are_over_the_limit(ses_mock: SesMock) -> None:
 @pytest.mark.ses_mock(configuration_sets=[MARKETING], rate_limit="enforce")
 def test_enforced_limit_answers_throttling(ses_mock: SesMock) -> None:
     ses_mock.set_rate_limit(per_second=0.01)  # so the retries cannot outwait it
-    ses = boto3.client("ses", region_name="us-east-1")
+    # botocore's standard retry mode: 3 attempts (the default from botocore 1.44 on)
+    ses = boto3.client("ses", region_name="us-east-1", config=Config(retries={"mode": "standard"}))
     ses.describe_configuration_set(ConfigurationSetName="marketing")
     with pytest.raises(ClientError, match="Rate exceeded"):
         ses.describe_configuration_set(ConfigurationSetName="marketing")
@@ -55,7 +57,7 @@ def test_enforced_limit_answers_throttling(ses_mock: SesMock) -> None:
 @pytest.mark.ses_mock(configuration_sets=[MARKETING])
 def test_survives_throttling(ses_mock: SesMock) -> None:
     ses_mock.add_error("Throttling", times=2)
-    ses = boto3.client("ses", region_name="us-east-1")  # botocore's defaults: 3 attempts
+    ses = boto3.client("ses", region_name="us-east-1")  # botocore's default retry settings
     ses.describe_configuration_set(ConfigurationSetName="marketing")  # no real sleeping
     assert [call.attempt for call in ses_mock.calls] == [1, 2, 3]
     assert ses_mock.calls[2].time > ses_mock.calls[0].time  # the backoff passed on the mock's clock

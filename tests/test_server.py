@@ -151,8 +151,11 @@ def aws_environment(tmp_path: Path) -> dict[str, str]:
 
 
 def aws(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The AWS CLI (v1, from PyPI: ``awscli``), as a user runs it."""
-    pytest.importorskip("awscli")
+    """The AWS CLI (v1, from PyPI: ``awscli``, a test dependency), as a user runs it.
+
+    Never imported into the test process: importing awscli puts its own vendored s3transfer in
+    place of the installed one, which breaks boto3 (and moto) beside an older botocore.
+    """
     return subprocess.run(
         [sys.executable, "-m", "awscli", *args],
         env=aws_environment(tmp_path),
