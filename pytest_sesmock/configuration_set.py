@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 
@@ -24,9 +23,3 @@ class ConfigurationSet:
     reputation_options: dict[str, Any] = field(default_factory=default_reputation_options)
     # Counts the writes, so that an answer written for one state is not reused for the next.
     revision: int = field(default=0, compare=False)
-
-    @property
-    def last_fresh_start(self) -> datetime | None:
-        """When sending was last re-enabled after being disabled, or None."""
-        value = self.reputation_options.get("LastFreshStart")
-        return value if isinstance(value, datetime) else None

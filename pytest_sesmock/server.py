@@ -68,7 +68,7 @@ class _Request:
 
     __slots__ = ("body", "headers", "method", "url")
 
-    def __init__(self, method: str, url: str, headers: Any, body: bytes) -> None:
+    def __init__(self, method: str, url: str, headers: Any, body: str) -> None:
         self.method = method
         self.url = url
         self.headers = headers
@@ -233,7 +233,8 @@ class _Handler(BaseHTTPRequestHandler):
         url = self.server.base_url + self.path.lstrip("/")
         # The region comes from the SigV4 scope: SesMock.answer reads it (the host is ours).
         response = self.server.mock.answer(
-            cast(Any, _Request(self.command, url, self.headers, body))
+            # The body as text (checked UTF-8 above): the mock then decodes a repeated one once.
+            cast(Any, _Request(self.command, url, self.headers, body.decode("utf-8")))
         )
         if response is None:  # not expected after the check above; answered all the same
             raise _unserved(action)
