@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .activation import Journal
     from .mock import SesMock
 
 _local = threading.local()
@@ -88,10 +89,11 @@ class _BucketThreading(_Proxy):
     Condition = _Condition
 
 
-def install(endpoint_module: Any, bucket_module: Any) -> None:
-    """Give botocore's endpoint and adaptive bucket the mock-aware stand-ins. Idempotent."""
-    if not isinstance(endpoint_module.time, _EndpointTime):
-        endpoint_module.time = _EndpointTime(time)
-    if not isinstance(bucket_module.time, _BucketTime):
-        bucket_module.time = _BucketTime(time)
-        bucket_module.threading = _BucketThreading(threading)
+def patch(journal: Journal) -> None:
+    """botocore's endpoint and adaptive bucket get the mock-aware stand-ins (``activation``)."""
+    import botocore.endpoint
+    import botocore.retries.bucket
+
+    journal.set(botocore.endpoint, "time", _EndpointTime(time))
+    journal.set(botocore.retries.bucket, "time", _BucketTime(time))
+    journal.set(botocore.retries.bucket, "threading", _BucketThreading(threading))

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
-from . import interception
+from . import activation
 from .declaration import Declared, parse_entry
 from .errors import DeclarationError
 from .mock import SesMock
@@ -57,7 +57,7 @@ class mock_ses:
     @contextmanager
     def activate(self) -> Iterator[SesMock]:
         """One activation: a fresh ``SesMock``, started, stopped on the way out whatever happens."""
-        outer = interception.active[-1] if interception.active else None
+        outer = activation.innermost()
         defaults = current_defaults()
         mock = SesMock(
             region=self.options.region or (outer.region if outer else defaults.region),

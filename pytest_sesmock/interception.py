@@ -1,31 +1,36 @@
-"""Where requests are caught: botocore event handlers, and a guard on the network path.
+"""Where botocore's requests are caught: event handlers, and what botocore may send on.
 
 ``install()`` runs once, when the package is imported (pytest's entry point imports it before
 any conftest.py). It adds the handlers to botocore's built-in list, so every botocore session
-created afterwards, and every client of it, carries them. They are inert while no mock is
-active, and leave other services to whatever else answers them (moto, for instance).
+created afterwards, and every client of it, carries them; sessions created before the import
+(boto3's default session made by application code, say) get them when they next create a
+client. The handlers are inert while no mock is active, and leave other services to whatever
+else answers them (moto, for instance).
+
+``patch(journal)`` is applied by ``activation`` while a mock is active: the first ``before-send``
+answer is the only one, and requests to AWS that nobody answered are refused (other hosts pass).
 """
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-import botocore.endpoint
-import botocore.retries.bucket
+import botocore.session
 from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.hooks import HierarchicalEmitter
 from botocore.httpsession import URLLib3Session
 
 from . import backoff
+from .activation import active
 from .credentials import FAKE_CREDENTIALS
 from .errors import NotMockedError
+from .network import is_aws_host
 
 if TYPE_CHECKING:
-    from .mock import SesMock
-
-
-# The active mocks, innermost last. Global, not thread-local: threads a test starts are served.
-active: list[SesMock] = []
+    from .activation import Journal
 
 
 def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
@@ -61,44 +66,112 @@ def on_after_call(**_: Any) -> None:
     backoff.note_response(None)
 
 
+def _installed(**_: Any) -> bool:
+    """Answers ``_PROBE``: an emitter that has it has all of our handlers."""
+    return True
+
+
+_PROBE = "pytest-sesmock-installed"
 _HANDLERS = (
     ("before-send.ses", on_before_send),
     ("before-sign.ses", on_before_sign),
     ("needs-retry.ses", on_needs_retry),
     ("after-call.ses", on_after_call),
     ("after-call-error.ses", on_after_call),
+    (_PROBE, _installed),
 )
 _UNIQUE = "pytest-sesmock"
 
 
-def install() -> None:
-    """Register the handlers for all future botocore sessions, and guard the network. Idempotent."""
+def _has_handlers(events: Any) -> bool:
+    return events.emit_until_response(_PROBE)[1] is True
+
+
+def _register(events: Any) -> None:
+    """Add the handlers to one emitter (a session's or a client's) that lacks them."""
+    if _has_handlers(events):
+        return
     for event, handler in _HANDLERS:
         # First, so that we answer the operations we serve before any other in-process mock.
+        events.register_first(event, handler, unique_id=f"{_UNIQUE}-{event}")
+
+
+def install() -> None:
+    """Register the handlers for all future botocore sessions, and for earlier ones. Idempotent."""
+    for event, handler in _HANDLERS:
         spec = (event, handler, handlers.REGISTER_FIRST)
         if spec not in handlers.BUILTIN_HANDLERS:
             handlers.BUILTIN_HANDLERS.append(spec)
-    backoff.install(botocore.endpoint, botocore.retries.bucket)
-    if not getattr(URLLib3Session.send, "_sesmock_guard", False):
-        # A class attribute, so that every http session (and every client) is guarded.
-        setattr(URLLib3Session, "send", _guarded(URLLib3Session.send))  # noqa: B010
+    create_client = botocore.session.Session.create_client
+    if not getattr(create_client, "_sesmock", False):
+        setattr(botocore.session.Session, "create_client", _registering(create_client))  # noqa: B010
+
+
+def _registering(create_client: Any) -> Any:
+    """``Session.create_client`` that first gives a session made before ``install()`` our handlers.
+
+    A session copies botocore's built-in handlers when it is made; one made before the import
+    (``boto3.setup_default_session()`` in application code, say) has none of ours.
+    """
+
+    @functools.wraps(create_client)
+    def create_client_with_handlers(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _register(self.get_component("event_emitter"))
+        return create_client(self, *args, **kwargs)
+
+    create_client_with_handlers._sesmock = True  # type: ignore[attr-defined]
+    return create_client_with_handlers
 
 
 def patch_client(client: Any) -> None:
     """Add the handlers to one client, for a client created before ``install()`` ran."""
-    for event, handler in _HANDLERS:
-        client.meta.events.register_first(event, handler, unique_id=f"{_UNIQUE}-{event}")
+    _register(client.meta.events)
+
+
+# -- while a mock is active ----------------------------------------------------------------------
+
+
+def patch(journal: Journal) -> None:
+    """Apply this module's patches for as long as a mock is active (see ``activation``)."""
+    journal.set(HierarchicalEmitter, "emit", _first_answer_only(HierarchicalEmitter.emit))
+    journal.set(URLLib3Session, "send", _guarded(URLLib3Session.send))
+
+
+def _first_answer_only(emit: Any) -> Any:
+    """``HierarchicalEmitter.emit``, stopping a ``before-send`` event at its first answer.
+
+    botocore takes the first answer anyway (``first_non_none_response``), but calls every other
+    handler too: after we answered, moto's would still act on the request (and raise for the
+    operations it lacks). Other events, and emitters of other kinds (aiobotocore's, whose
+    ``_emit`` is a coroutine), are left as they are.
+    """
+
+    @functools.wraps(emit)
+    def emit_first_answer(self: HierarchicalEmitter, event_name: str, **kwargs: Any) -> Any:
+        if event_name.startswith("before-send.") and _emit_of(self) is _SYNC_EMIT:
+            handler, response = self.emit_until_response(event_name, **kwargs)
+            return [(handler, response)] if response is not None else []
+        return emit(self, event_name, **kwargs)
+
+    return emit_first_answer
+
+
+def _emit_of(emitter: HierarchicalEmitter) -> Any:
+    return getattr(type(emitter), "_emit", None)
+
+
+_SYNC_EMIT = _emit_of(HierarchicalEmitter())
 
 
 def _guarded(send: Any) -> Any:
-    """``URLLib3Session.send`` that refuses to reach the network while a mock is active."""
+    """``URLLib3Session.send`` that refuses requests to AWS nobody in-process answered."""
 
+    @functools.wraps(send)
     def guarded_send(self: URLLib3Session, request: AWSPreparedRequest) -> Any:
-        if active:
+        if active and is_aws_host(urlsplit(request.url).hostname):
             raise NotMockedError(active[-1].explain_unanswered(request))
         return send(self, request)
 
-    guarded_send._sesmock_guard = True  # type: ignore[attr-defined]
     return guarded_send
 
 

@@ -14,28 +14,21 @@ from urllib.parse import urlsplit
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import Shape
 
-from . import assertions, interception, rules
+from . import activation, assertions, hints, interception, rules
 from .backend import Backend, Context, resolve
-from .credentials import FakeEnvironment
+from .credentials import default_region
 from .declaration import Declared, parse_entry
 from .errors import DeclarationError, SesError
-from .faults import Faults, make_fault
+from .faults import Faults, configuration_set_of, make_fault
 from .model import operation_model
 from .operations import OPERATIONS, Operation
 from .options import DEFAULT_RATE_LIMIT, check_rate_limit
 from .rate_limit import RateLimiter
 from .records import Call
-from .requests_clients import RequestsInterception
 from .serializer import ResponseSerializer, serialize_error
 from .wire import decode_params, parse_form, region_of
 
 DEFAULT_ACCOUNT = "123456789012"
-DEFAULT_REGION = "us-east-1"
-
-
-def default_region() -> str:
-    """The region botocore would take from the environment, else ``us-east-1``."""
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
 
 @dataclass(frozen=True)
@@ -141,8 +134,6 @@ class SesMock:
         self._decoded: dict[str, Decoded] = {}
         self._clock_lock = threading.Lock()
         self._outer: SesMock | None = None
-        self._environment = FakeEnvironment()
-        self._requests = RequestsInterception()
         self._active = False
 
     # -- declaring -----------------------------------------------------------------------------
@@ -194,13 +185,9 @@ class SesMock:
         """Begin answering SES requests. Pair with ``stop()``; prefer ``with SesMock() as ses:``."""
         if self._active:
             raise RuntimeError("this SesMock is already active")
-        self._environment.start()
         # Nested in another mock: see its sets too; ours vanish with us. It records our calls too.
-        self._outer = interception.active[-1] if interception.active else None
+        self._outer = activation.activate(self)
         self.backend.parent = self._outer.backend if self._outer else None
-        if self._outer is None:  # the outermost mock routes requests; inner ones share it
-            self._requests.start()
-        interception.active.append(self)
         self._active = True
         return self
 
@@ -209,12 +196,9 @@ class SesMock:
         if not self._active:
             return
         self._active = False
-        if self in interception.active:
-            interception.active.remove(self)
+        activation.deactivate(self)
         self.backend.parent = None
         self._outer = None
-        self._requests.stop()
-        self._environment.stop()
 
     def __enter__(self) -> SesMock:
         return self.start()
@@ -371,6 +355,7 @@ class SesMock:
         now = self.time()
         rid = request_id()
         throttled = False
+        hint: str | None = None
         try:
             if invalid is not None:
                 raise invalid
@@ -385,6 +370,8 @@ class SesMock:
             status, body, code = 200, served.serializer.serialize(result, rid), None
         except SesError as error:
             status, body, code = error.status, serialize_error(error, rid), error.code
+            if code == "ConfigurationSetDoesNotExist":
+                hint = self._hint_elsewhere(action, params, region)
         call = Call(
             action,
             params,
@@ -395,6 +382,7 @@ class SesMock:
             code,
             throttled,
             _attempt(headers.get("amz-sdk-request")),
+            hint,
         )
         mock: SesMock | None = self
         while mock is not None:  # the mocks around a nested one see its calls too
@@ -407,6 +395,27 @@ class SesMock:
         }
         # AWSResponse copies the headers into its own case-insensitive mapping.
         return MockResponse(request.url, status, cast(Any, response_headers), _Body(body))
+
+    def _hint_elsewhere(self, action: str, params: Mapping[str, Any], region: str) -> str | None:
+        """When the set a call did not find lives in another region or account, say where."""
+        name = configuration_set_of(params)
+        if name is None:
+            return None
+        places = [
+            region_ if account == self.account else f"{region_} (account {account})"
+            for account, region_ in self.backend.placements(name)
+            if (account, region_) != (self.account, region)
+        ]
+        if not places:
+            return None
+        hint = (
+            f"configuration set {name!r} exists in {' and '.join(places)}, but this {action} "
+            f"call was made in {region} (account {self.account}), where it does not exist. "
+            f"Declare it in {region} too, or create the client with region_name (or "
+            "AWS_DEFAULT_REGION) naming the region it lives in."
+        )
+        hints.note_hint(hint)
+        return hint
 
     def explain_unanswered(self, request: AWSPreparedRequest) -> str:
         """Why a request that reached botocore's network path is refused, and what to do."""
@@ -436,6 +445,7 @@ def current_mock() -> SesMock:
 
     Raises ``LookupError`` when no mock is active.
     """
-    if not interception.active:
+    mock = activation.innermost()
+    if mock is None:
         raise LookupError("no SES mock is active (use the ses_mock fixture, marker or mock_ses)")
-    return interception.active[-1]
+    return mock

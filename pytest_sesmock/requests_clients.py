@@ -1,76 +1,125 @@
-"""SES for code that calls the Query API through ``requests``, answered via ``responses``.
+"""SES for code that calls the Query API through ``requests``; other hosts left alone.
 
-While a mock is active and ``requests`` is loaded, every ``requests`` call goes to one callback:
-the SES endpoint (``https://email.<region>.amazonaws.com/``) is answered by the active mock,
-with the same records and limits as botocore's calls; anything else is refused with
-``NotMockedError``, so nothing reaches the network. ``responses`` is imported only then (or
-when code imports ``requests`` while a mock is active).
+While a mock is active, ``requests.Session.get_adapter`` hands requests for AWS hosts to an
+adapter of ours; requests for any other host (a local service, a test double) get their usual
+adapter, untouched. Our adapter answers the SES endpoint (``https://email.<region>.amazonaws.com/``)
+from the active mock, with the same records and limits as botocore's calls. A request to AWS we
+do not answer goes on to the usual adapter only when another in-process mock holds it (a
+``responses`` mock, moto's among them); otherwise it is refused with ``NotMockedError``.
+
+Working at the adapter, not by patching ``HTTPAdapter.send`` as ``responses`` does, means the
+order in which the user's ``responses`` mocks and ours start does not matter: theirs keep the URLs
+they registered, ours keeps SES. ``requests`` itself is never imported here: when it is not
+loaded yet, an import hook waits for it, so code that imports it in the middle of a test is
+covered from its first call.
 """
 
 from __future__ import annotations
 
 import importlib.abc
 import importlib.util
+import io
 import re
 import sys
 from collections.abc import Callable
+from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
-from . import interception
+from .activation import active
 from .errors import NotMockedError
+from .network import is_aws_host
 
-_SES_HOST = re.compile(r"^https?://email(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?(?::\d+)?/")
-_AWS_HOST = re.compile(r"^https?://[^/]*amazonaws\.com(?:\.cn)?(?::\d+)?(?:/|$)")
-_ANY = re.compile(r".*")
+_SES_HOST = re.compile(r"^email(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
 
 
-def _callback(request: Any) -> Any:
-    if not interception.active:  # a request after the mock stopped, on a lingering patch
-        return NotMockedError(f"pytest-sesmock refused {request.method} {request.url}")
-    mock = interception.active[-1]
-    url = request.url or ""
-    if _SES_HOST.match(url):
-        response = mock.answer(request)
-        if response is not None:
-            return response.status_code, dict(response.headers), response.content
-        return NotMockedError(mock.explain_unanswered(request))
-    if _AWS_HOST.match(url):
-        return NotMockedError(
-            f"pytest-sesmock is active: {request.method} {url} (through requests) is an AWS "
-            "endpoint it does not mock; the request was not sent."
-        )
-    return NotMockedError(
-        f"pytest-sesmock is active: {request.method} {url} (through requests) would have left "
-        "the process; the request was not sent."
+def _usual_send_is_real(adapter: Any) -> bool:
+    """Whether ``adapter`` would put the request on the network (not another mock's patch)."""
+    send = getattr(type(adapter), "send", None)
+    return getattr(send, "__module__", None) == "requests.adapters"
+
+
+@cache
+def _adapter_class() -> type[Any]:
+    import requests.adapters
+
+    class AwsAdapter(requests.adapters.BaseAdapter):
+        """Answers ``requests`` calls to AWS hosts from the active mock, or passes them on."""
+
+        def __init__(self, usual: Any) -> None:
+            super().__init__()
+            self.usual = usual
+
+        def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            mock = active[-1] if active else None
+            if mock is None:  # stopped between get_adapter and send
+                return self.usual.send(request, **kwargs)
+            url = request.url or ""
+            host = urlsplit(url).hostname or ""
+            if _SES_HOST.match(host):
+                answer = mock.answer(request)
+                if answer is not None:
+                    return _response(self, request, answer)
+            if not _usual_send_is_real(self.usual):
+                return self.usual.send(request, **kwargs)  # another in-process mock's to answer
+            if _SES_HOST.match(host):
+                raise NotMockedError(mock.explain_unanswered(request))
+            raise NotMockedError(
+                f"pytest-sesmock is active: {request.method} {url} (through requests) is an AWS "
+                "endpoint that no in-process mock answers; the request was not sent."
+            )
+
+        def close(self) -> None:
+            pass  # the usual adapter belongs to its session, which closes it
+
+    return AwsAdapter
+
+
+def _response(adapter: Any, request: Any, answer: Any) -> Any:
+    """A ``requests.Response`` built by ``requests`` itself from the mock's answer."""
+    from http.client import responses as reasons
+
+    import requests.adapters
+    from urllib3 import HTTPResponse
+
+    raw = HTTPResponse(
+        body=io.BytesIO(answer.content),
+        headers=dict(answer.headers),
+        status=answer.status_code,
+        reason=reasons.get(answer.status_code, ""),
+        preload_content=False,
+        decode_content=False,
     )
+    return requests.adapters.HTTPAdapter.build_response(adapter, request, raw)
 
 
-class RequestsInterception:
-    """Routes ``requests`` through the mock while it is started.
-
-    When ``requests`` is not loaded yet, nothing is imported: an import hook waits for it, so code
-    that imports ``requests`` in the middle of a test is covered from its first call.
-    """
+class RequestsPatch:
+    """Routes ``requests`` calls to AWS hosts through the mock while it is started."""
 
     def __init__(self) -> None:
-        self._patch: Any = None
+        self._original: Any = None
         self._watcher: _ImportWatcher | None = None
 
     def start(self) -> None:
-        if self._patch is not None or self._watcher is not None:
+        if self._original is not None or self._watcher is not None:
             return
-        if "requests" not in sys.modules:
+        requests = sys.modules.get("requests")
+        if requests is None:
             self._watcher = _ImportWatcher(self._requests_imported)
             sys.meta_path.insert(0, self._watcher)
             return
-        import responses
+        session = requests.Session
+        original = self._original = session.__dict__["get_adapter"]
+        adapter_class = _adapter_class()
 
-        patch = responses.RequestsMock(assert_all_requests_are_fired=False)
-        for method in ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"):
-            # One catch-all per method: overlapping registrations would be rotated by responses.
-            patch.add_callback(method, _ANY, callback=_callback)
-        patch.start()
-        self._patch = patch
+        def get_adapter(self: Any, url: str) -> Any:
+            usual = original(self, url)
+            if active and is_aws_host(urlsplit(url).hostname):
+                return adapter_class(usual)
+            return usual
+
+        get_adapter.__wrapped__ = original  # type: ignore[attr-defined]
+        session.get_adapter = get_adapter
 
     def _requests_imported(self) -> None:
         self._forget_watcher()
@@ -84,10 +133,9 @@ class RequestsInterception:
 
     def stop(self) -> None:
         self._forget_watcher()
-        if self._patch is not None:
-            patch, self._patch = self._patch, None
-            patch.stop()
-            patch.reset()
+        if self._original is not None:
+            sys.modules["requests"].Session.get_adapter = self._original
+            self._original = None
 
 
 class _ImportWatcher(importlib.abc.MetaPathFinder):

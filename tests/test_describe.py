@@ -205,9 +205,10 @@ def test_default_region_follows_the_environment(monkeypatch: pytest.MonkeyPatch)
         client = boto3.client("ses")  # botocore resolves the same region
         assert describe(client)["ConfigurationSet"]["Name"] == "marketing"
     monkeypatch.setenv("AWS_REGION", "eu-central-1")
+    assert SesMock().region == "ap-southeast-2"  # botocore reads AWS_DEFAULT_REGION first
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
     assert SesMock().region == "eu-central-1"
     monkeypatch.delenv("AWS_REGION")
-    monkeypatch.delenv("AWS_DEFAULT_REGION")
     assert SesMock().region == "us-east-1"
 
 

@@ -40,8 +40,8 @@ def test_clients_and_sessions_created_before_activation_are_served() -> None:
 def _unhooked_client() -> Any:
     """A client as if created before pytest_sesmock was imported: without our handlers."""
     client = boto3.client("ses", region_name="us-east-1")
-    client.meta.events.unregister("before-send.ses", interception.on_before_send)
-    client.meta.events.unregister("before-sign.ses", interception.on_before_sign)
+    for event, handler in interception._HANDLERS:
+        client.meta.events.unregister(event, handler)
     return client
 
 
@@ -166,8 +166,10 @@ def test_real_credentials_are_left_alone_and_not_sent(monkeypatch: pytest.Monkey
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real/secret/never/stored")
     authorizations: list[str] = []
     ses = boto3.client("ses", region_name="us-east-1")
+    # A more specific event runs before the mock's handler (later ones are skipped once it
+    # answered), so this one sees every request the mock reads.
     ses.meta.events.register(
-        "before-send.ses",
+        "before-send.ses.DescribeConfigurationSet",
         lambda request, **_: authorizations.append(request.headers["Authorization"].decode()),
     )
     with SesMock() as mock:

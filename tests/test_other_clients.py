@@ -104,8 +104,13 @@ def test_requests_errors_and_limits(ses_mock: SesMock) -> None:
     ("method", "url", "message"),
     [
         ("post", "https://email.us-east-1.amazonaws.com/", "SES operation SendEmail is not mocked"),
-        ("get", "https://sqs.us-east-1.amazonaws.com/", "is an AWS endpoint it does not mock"),
-        ("get", "https://example.com/", "would have left the process"),
+        (
+            "get",
+            "https://sqs.us-east-1.amazonaws.com/",
+            "is an AWS endpoint that no in-process mock answers",
+        ),
+        ("get", "https://s3.amazonaws.com.cn/x", "is an AWS endpoint"),
+        ("get", "https://ses.us-east-1.api.aws/", "is an AWS endpoint"),
     ],
 )
 def test_requests_elsewhere_are_refused(
@@ -116,10 +121,12 @@ def test_requests_elsewhere_are_refused(
 
 
 def test_requests_are_left_alone_once_the_mock_stops() -> None:
-    original = requests.adapters.HTTPAdapter.send
+    original = requests.Session.get_adapter
+    send = requests.adapters.HTTPAdapter.send
     with SesMock():
-        assert requests.adapters.HTTPAdapter.send is not original  # routed through the mock
-    assert requests.adapters.HTTPAdapter.send is original
+        assert requests.Session.get_adapter is not original  # AWS hosts routed to the mock
+        assert requests.adapters.HTTPAdapter.send is send  # the transport itself untouched
+    assert requests.Session.get_adapter is original
 
 
 def test_moto_serves_everything_else(ses_mock: SesMock) -> None:

@@ -1,0 +1,137 @@
+"""Which mocks are active, and every patch pytest-sesmock makes while one is.
+
+This is the architecture note on patching: each change pytest-sesmock makes to another library
+is listed here with the reason it exists. The first mock to start applies them all, the last one
+to stop undoes them exactly (an undo journal, as freezegun keeps), in whatever order mocks stop,
+so a suite that never activates a mock runs on untouched libraries.
+
+While a mock is active:
+
+=====================================================  ==========================================
+patch                                                  why
+=====================================================  ==========================================
+``botocore.hooks.HierarchicalEmitter.emit``, for       botocore calls *every* ``before-send``
+``before-send`` events only                            handler; the first answer must be the only
+                                                       one, or moto would run after us (raising
+                                                       ``NotImplementedError``, writing its own
+                                                       backend) for requests we answered.
+``botocore.httpsession.URLLib3Session.send``           a request to a real AWS endpoint that no
+                                                       in-process mock answered is refused with a
+                                                       message naming the operation; others pass.
+``botocore.endpoint.time``,                            botocore's retry backoff after one of our
+``botocore.retries.bucket.time`` and ``.threading``    answers moves the mock's clock instead of
+                                                       sleeping (see ``backoff``).
+``requests.Session.get_adapter`` (once ``requests``    ``requests`` calls to AWS hosts go to the
+is imported)                                           mock, whatever other ``responses`` mocks
+                                                       are active; other hosts are left alone.
+``os.environ``: ``AWS_ACCESS_KEY_ID``,                 only the ones not configured: fake
+``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION``      credentials and the mock's default region.
+an audit hook, ``socket.socket.connect`` and           the backstop: no other library resolves or
+``connect_ex`` (``network``)                           reaches an AWS host name.
+=====================================================  ==========================================
+
+At import, and for good (both inert while no mock is active): the handlers in botocore's
+``BUILTIN_HANDLERS`` (botocore's own extension point, as moto uses it), and a wrapper of
+``botocore.session.Session.create_client`` that gives those handlers to sessions created before
+``pytest_sesmock`` was imported (see ``interception``).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from .credentials import FakeEnvironment
+
+if TYPE_CHECKING:
+    from .mock import SesMock
+
+active: list[SesMock] = []
+"""The active mocks, innermost last. Global, not thread-local: threads a test starts are served."""
+
+_lock = threading.RLock()
+
+
+class Journal:
+    """An undo journal: ``set`` remembers what it replaces; ``undo`` puts it all back."""
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[Any, str, Any]] = []
+
+    def set(self, owner: Any, name: str, value: Any) -> None:
+        """``setattr(owner, name, value)``, remembered."""
+        self._entries.append((owner, name, owner.__dict__.get(name, _ABSENT)))
+        setattr(owner, name, value)
+
+    def undo(self) -> None:
+        """Restore every attribute set, latest first."""
+        while self._entries:
+            owner, name, original = self._entries.pop()
+            if original is _ABSENT:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+
+
+_ABSENT: Any = object()
+
+
+class _Patches:
+    """Everything applied at the first activation and undone at the last."""
+
+    def __init__(self) -> None:
+        self.journal = Journal()
+        self.environment = FakeEnvironment()
+        self._requests: Any = None
+
+    def apply(self, mock: SesMock) -> None:
+        from . import backoff, interception, network, requests_clients
+
+        try:
+            self.environment.start(mock.region)
+            interception.patch(self.journal)
+            backoff.patch(self.journal)
+            network.patch(self.journal)
+            self._requests = requests_clients.RequestsPatch()
+            self._requests.start()
+            network.guard()
+        except BaseException:
+            self.undo()
+            raise
+
+    def undo(self) -> None:
+        from . import network
+
+        network.unguard()
+        if self._requests is not None:
+            self._requests.stop()
+            self._requests = None
+        self.journal.undo()
+        self.environment.stop()
+
+
+_patches = _Patches()
+
+
+def activate(mock: SesMock) -> SesMock | None:
+    """Make ``mock`` the innermost active mock; returns the mock it is nested in, if any."""
+    with _lock:
+        outer = active[-1] if active else None
+        if outer is None:
+            _patches.apply(mock)
+        active.append(mock)
+        return outer
+
+
+def deactivate(mock: SesMock) -> None:
+    """``mock`` is no longer active; the last one to go undoes the patches."""
+    with _lock:
+        if mock in active:
+            active.remove(mock)
+            if not active:
+                _patches.undo()
+
+
+def innermost() -> SesMock | None:
+    """The innermost active mock, or None."""
+    return active[-1] if active else None
