@@ -131,3 +131,17 @@ class Backend:
                     else:
                         out[name] = found
         return out
+
+    def placements(self, name: str) -> list[tuple[str, str]]:
+        """Every (account, region) where a set called ``name`` exists (not deleted), sorted."""
+        keys = {
+            (account, region)
+            for source in self._sources()
+            for (account, region, found_name) in source
+            if found_name == name
+        }
+        return sorted(key for key in keys if self.find((*key, name)) is not None)
+
+    def _sources(self) -> list[Mapping[Key, ConfigurationSet | None]]:
+        own: list[Mapping[Key, ConfigurationSet | None]] = [self.configuration_sets, *self.layers]
+        return own + (self.parent._sources() if self.parent is not None else [])

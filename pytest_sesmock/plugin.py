@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .errors import DeclarationError
+from .hints import take_hints
 from .options import (
     RATE_LIMIT_MODES,
     Defaults,
@@ -226,6 +227,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         fixturenames = getattr(item, "fixturenames", None)
         if isinstance(fixturenames, list) and "ses_mock" not in fixturenames:
             fixturenames.insert(0, "ses_mock")
+
+
+_HINTS = pytest.StashKey[list[str]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    take_hints()  # noted outside any test (at collection, say): not this test's
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+    """Show the mock's hints (a set that lives in another region, say) when a test fails."""
+    outcome: Any = yield
+    hints = item.stash.setdefault(_HINTS, [])
+    hints.extend(take_hints())
+    report = outcome.get_result()
+    if hints and report.failed:
+        report.sections.append(("pytest-sesmock", "\n".join(f"hint: {hint}" for hint in hints)))
+        hints.clear()  # shown once, in the first phase that failed
 
 
 @pytest.fixture

@@ -28,6 +28,8 @@ class Call:
     """Whether the call was over its rate limit (answered with Throttling when enforced)."""
     attempt: int
     """1 for a first try, 2 and up for botocore's retries (from ``amz-sdk-request``)."""
+    hint: str | None = None
+    """Why an error may not be what the test meant (the set lives in another region, say)."""
 
     def matches(self, operation: str | None, params: Mapping[str, Any]) -> bool:
         """Whether this call is of ``operation`` (any when None) with these parameter values."""
@@ -46,9 +48,8 @@ class Call:
                 " [over rate limit]" if self.throttled else "",
             )
         )
-        return (
-            f"{when} {self.account}/{self.region} {self.operation}({arguments}) -> {answer}{notes}"
-        )
+        line = f"{when} {self.account}/{self.region} {self.operation}({arguments}) -> {answer}"
+        return f"{line}{notes}\n     hint: {self.hint}" if self.hint else line + notes
 
 
 _MISSING = object()
