@@ -103,11 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     count = 0
     for path in args.yaml:
         try:
-            declared = load_yaml(path).configuration_sets
+            loaded = load_yaml(path)
         except DeclarationError as error:
             return _fail(f"--yaml: {error}", 2)
-        mock.add_layer(declared)
-        count += len(declared)
+        mock.add_layer(loaded.layer)
+        count += len(loaded.configuration_sets)
 
     stopping = threading.Event()
 

@@ -6,9 +6,11 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from . import catalogue
 from .configuration_set import ConfigurationSet
-from .declaration import Declared
+from .declaration import Declaration, DeclaredIdentity, DeclaredTopic
 from .errors import DeclarationError, SesError
+from .known import Known
 
 
 @dataclass(frozen=True)
@@ -25,16 +27,23 @@ Key = tuple[str, str, str]  # (account, region, configuration set name)
 
 def does_not_exist(name: str) -> SesError:
     """SES's error for an unknown set; the angle brackets are literal in its message."""
-    return SesError("ConfigurationSetDoesNotExist", f"Configuration set <{name}> does not exist.")
+    return catalogue.error("ConfigurationSetDoesNotExist", name=name)
 
 
-_resolved: dict[tuple[int, str, str], tuple[object, dict[Key, ConfigurationSet]]] = {}
+@dataclass(frozen=True)
+class Layer:
+    """One door's declarations, resolved: sets by key, identities and topics."""
+
+    configuration_sets: Mapping[Key, ConfigurationSet]
+    identities: frozenset[tuple[str, str, str]]  # (account, region, identity)
+    topics: frozenset[str]
+
+
+_resolved: dict[tuple[int, str, str], tuple[object, Layer]] = {}
 _RESOLVED_KEPT = 256
 
 
-def resolve(
-    declared: Sequence[Declared], region: str, account: str
-) -> Mapping[Key, ConfigurationSet]:
+def resolve(declared: Sequence[Declaration], region: str, account: str) -> Layer:
     """Key declarations by (account, region, name), the defaults filling in what they left open.
 
     Two declarations of one set in the same source are an error, whichever door they came from.
@@ -52,11 +61,17 @@ def resolve(
     return out
 
 
-def _resolve(
-    declared: Iterable[Declared], region: str, account: str
-) -> dict[Key, ConfigurationSet]:
+def _resolve(declared: Iterable[Declaration], region: str, account: str) -> Layer:
     out: dict[Key, ConfigurationSet] = {}
+    identities: set[tuple[str, str, str]] = set()
+    topics: set[str] = set()
     for entry in declared:
+        if isinstance(entry, DeclaredIdentity):
+            identities.add((entry.account or account, entry.region or region, entry.identity))
+            continue
+        if isinstance(entry, DeclaredTopic):
+            topics.add(entry.arn)
+            continue
         key = (entry.account or account, entry.region or region, entry.configuration_set.name)
         if key in out:
             raise DeclarationError(
@@ -65,7 +80,7 @@ def _resolve(
                 f"region {key[1]}",
             )
         out[key] = entry.configuration_set
-    return out
+    return Layer(out, frozenset(identities), frozenset(topics))
 
 
 class Backend:
@@ -81,6 +96,8 @@ class Backend:
         self.configuration_sets: dict[Key, ConfigurationSet | None] = {}
         self.layers: list[Mapping[Key, ConfigurationSet]] = []
         self.parent: Backend | None = None
+        self.known = Known()
+        """Identities and topics the test declared (what real SES checks against)."""
 
     def find(self, key: Key) -> ConfigurationSet | None:
         """The set under ``key`` in the nearest layer that has it, or None."""

@@ -15,7 +15,7 @@ from botocore.model import ListShape, Shape, StringShape, StructureShape
 
 from . import rules
 from .configuration_set import ConfigurationSet, default_reputation_options
-from .errors import DeclarationError
+from .errors import DeclarationError, did_you_mean
 from .model import operation_model
 
 _OUTPUT = "DescribeConfigurationSet"
@@ -95,11 +95,7 @@ def _timestamp(value: object, path: str) -> datetime:
 
 
 def _unknown_key(key: object, allowed: list[str]) -> str:
-    import difflib  # only for a mistake's message
-
-    hint = difflib.get_close_matches(str(key), allowed, n=1)
-    suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-    return f"unknown key {key!r}{suggestion} Allowed: {', '.join(allowed)}"
+    return f"unknown key {key!r}{did_you_mean(str(key), allowed)} Allowed: {', '.join(allowed)}"
 
 
 def parse_declaration(spec: object) -> ConfigurationSet:
@@ -118,7 +114,7 @@ def parse_declaration(spec: object) -> ConfigurationSet:
     output = operation_model(_OUTPUT).output_shape
     assert output is not None
     sections = {key: value for key, value in spec.items() if key not in _IGNORED and key != "Name"}
-    allowed = ["Name", *output.members]
+    allowed = ["Name", *output.members, *PLACEMENT_KEYS]
     checked: dict[str, Any] = {}
     for key, value in sections.items():
         if key not in output.members:
@@ -202,3 +198,62 @@ def _name(name: object, configuration_set: dict[str, Any] | None) -> tuple[str, 
         return name, "Name"
     assert isinstance(nested, str)
     return nested, "ConfigurationSet.Name"
+
+
+@dataclass(frozen=True)
+class DeclaredIdentity:
+    """A verified identity (email address or domain) the account has; None: the mock's."""
+
+    identity: str
+    region: str | None = None
+    account: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclaredTopic:
+    """An SNS topic that exists (its ARN says where)."""
+
+    arn: str
+
+
+Declaration = Declared | DeclaredIdentity | DeclaredTopic
+"""Anything a door declares: a configuration set, an identity or an SNS topic."""
+
+
+def identity_problem(identity: object) -> str | None:
+    """What is wrong with ``identity`` as an SES identity (email address or domain), or None."""
+    if isinstance(identity, str):
+        domain = identity.rpartition("@")[2]
+        if rules.is_domain(domain) and identity.count("@") <= 1 and not identity.startswith("@"):
+            return None
+    return f"{identity!r} is neither an email address nor a domain name"
+
+
+def parse_identities(
+    items: object, where: str, region: str | None = None, account: str | None = None
+) -> tuple[DeclaredIdentity, ...]:
+    """Checked identities from a list of strings; errors name ``where[index]``."""
+    if items is None:
+        return ()
+    if isinstance(items, (str, Mapping)) or not isinstance(items, (list, tuple)):
+        raise DeclarationError(where, f"expected a list of identities; got {_type_name(items)}")
+    out = []
+    for index, identity in enumerate(items):
+        if problem := identity_problem(identity):
+            raise DeclarationError(f"{where}[{index}]", problem)
+        out.append(DeclaredIdentity(str(identity).lower(), region, account))
+    return tuple(out)
+
+
+def parse_topics(items: object, where: str) -> tuple[DeclaredTopic, ...]:
+    """Checked SNS topic ARNs from a list of strings; errors name ``where[index]``."""
+    if items is None:
+        return ()
+    if isinstance(items, (str, Mapping)) or not isinstance(items, (list, tuple)):
+        raise DeclarationError(where, f"expected a list of SNS topic ARNs; got {_type_name(items)}")
+    out = []
+    for index, arn in enumerate(items):
+        if not isinstance(arn, str) or not rules.is_sns_topic_arn(arn):
+            raise DeclarationError(f"{where}[{index}]", f"{arn!r} is not an SNS topic ARN")
+        out.append(DeclaredTopic(arn))
+    return tuple(out)

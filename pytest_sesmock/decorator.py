@@ -12,29 +12,62 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from . import activation
-from .declaration import Declared, parse_entry
+from .declaration import Declaration, parse_entry, parse_identities, parse_topics
 from .errors import DeclarationError
 from .mock import SesMock
-from .options import check_options, current_defaults
+from .options import Options, check_options, current_defaults
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-class mock_ses:
+@overload
+def mock_ses(target: F, /) -> F: ...
+@overload
+def mock_ses(
+    *,
+    configuration_sets: Sequence[Any] = (),
+    identities: Sequence[str] = (),
+    sns_topics: Sequence[str] = (),
+    yaml: str | Path | None = None,
+    region: str | None = None,
+    account: str | None = None,
+    rate_limit: str | None = None,
+    assert_all_described: bool | None = None,
+) -> MockSes: ...
+
+
+def mock_ses(target: Any = None, /, **options: Any) -> Any:
     """Activate an SES mock around a block, a function (sync or async), or each test of a class.
 
+    ``@mock_ses`` (bare, as moto users write ``@mock_aws``) and ``@mock_ses()`` are the same.
     Takes the same options as the ``ses_mock`` marker, with the same defaults:
     ``configuration_sets`` (declarations), ``yaml`` (a file, relative to the file that calls
-    ``mock_ses``), ``region``, ``account`` and ``rate_limit``. Declarations and the YAML file are
-    checked here, once. Each activation is a fresh ``SesMock``; inside another active mock it sees
-    that mock's sets too, and its own disappear when it ends. ``with mock_ses() as ses:`` gives
-    the ``SesMock``; a decorated function reaches it with ``pytest_sesmock.current_mock()``.
+    ``mock_ses``), ``region``, ``account``, ``rate_limit`` and ``assert_all_described``.
+    Declarations and the YAML file are checked here, once. Each activation is a fresh
+    ``SesMock``; inside another active mock it sees that mock's sets too, and its own disappear
+    when it ends. ``with mock_ses() as ses:`` gives the ``SesMock``; a decorated function reaches
+    it with ``pytest_sesmock.current_mock()``.
     """
+    caller = Path(sys._getframe(1).f_code.co_filename).parent
+    if target is None:
+        check_options(options)  # unknown names refused with the closest one, before anything
+        return MockSes(caller, **options)
+    if options:
+        raise TypeError("mock_ses takes either a function or class to decorate, or options")
+    return MockSes(caller)(target)
+
+
+class MockSes:
+    """What ``mock_ses(...)`` returns: a decorator and a (reentrant) context manager."""
 
     def __init__(
         self,
+        base: Path,
         *,
         configuration_sets: Sequence[Any] = (),
+        identities: Sequence[str] = (),
+        sns_topics: Sequence[str] = (),
         yaml: str | Path | None = None,
         region: str | None = None,
         account: str | None = None,
@@ -43,6 +76,8 @@ class mock_ses:
     ) -> None:
         given = {
             "configuration_sets": configuration_sets,
+            "identities": identities,
+            "sns_topics": sns_topics,
             "yaml": yaml,
             "region": region,
             "account": account,
@@ -50,8 +85,7 @@ class mock_ses:
             "assert_all_described": assert_all_described,
         }
         self.options = check_options({k: v for k, v in given.items() if v is not None})
-        caller = Path(sys._getframe(1).f_code.co_filename).parent
-        self.layers = declared_layers(self.options.configuration_sets, self.options.yaml, caller)
+        self.layers = declared_layers(self.options, base)
         self._entered: list[Any] = []
 
     @contextmanager
@@ -134,21 +168,21 @@ class mock_ses:
         return cls
 
 
-def declared_layers(
-    configuration_sets: Sequence[Any], yaml: str | None, base: Path
-) -> tuple[tuple[Declared, ...], ...]:
-    """The checked layers of one door's options: its YAML file first, then its own sets."""
-    layers: list[tuple[Declared, ...]] = []
-    if yaml is not None:
+def declared_layers(options: Options, base: Path) -> tuple[tuple[Declaration, ...], ...]:
+    """The checked layers of one door's options: its YAML file first, then its own."""
+    layers: list[tuple[Declaration, ...]] = []
+    if options.yaml is not None:
         from .yaml_file import load_yaml
 
-        layers.append(load_yaml(base / yaml).configuration_sets)
-    if configuration_sets:
-        entries = []
-        for index, spec in enumerate(configuration_sets):
-            try:
-                entries.append(parse_entry(spec))
-            except DeclarationError as error:
-                raise error.within(f"configuration_sets[{index}]") from None
+        layers.append(load_yaml(base / options.yaml).layer)
+    entries: list[Declaration] = []
+    for index, spec in enumerate(options.configuration_sets):
+        try:
+            entries.append(parse_entry(spec))
+        except DeclarationError as error:
+            raise error.within(f"configuration_sets[{index}]") from None
+    entries.extend(parse_identities(options.identities, "identities"))
+    entries.extend(parse_topics(options.sns_topics, "sns_topics"))
+    if entries:
         layers.append(tuple(entries))
     return tuple(layers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class DeclarationError(ValueError):
     """A configuration-set declaration is not valid.
@@ -50,3 +52,15 @@ class SesError(Exception):
     def fault(self) -> str:
         """``Sender`` for a 4xx answer, ``Receiver`` for a 5xx one, as the Query protocol says."""
         return "Receiver" if self.status >= 500 else "Sender"
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'X'?"``, or ``"."`` when nothing is close: the end of a sentence."""
+    import difflib  # only for a mistake's message
+
+    choices = list(known)
+    found = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    if not found:  # the same name in another case (describeconfigurationset)
+        lowered = {choice.lower(): choice for choice in choices}
+        found = [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=1)]
+    return f"; did you mean {found[0]!r}?" if found else "."

@@ -9,12 +9,6 @@ from typing import Any
 
 from .errors import SesError
 
-_DEFAULT_MESSAGES = {
-    "Throttling": "Rate exceeded",
-    "InternalFailure": "An internal error occurred.",
-    "ServiceUnavailable": "Service is unavailable.",
-}
-
 
 @dataclass
 class Fault:
@@ -68,24 +62,15 @@ class Faults:
 
 def make_fault(
     code: str,
-    message: str | None,
+    message: str,
     status: int,
     operation: str,
     configuration_set: str | None,
     times: int,
-    served: Mapping[str, Any],
 ) -> Fault:
-    """A checked ``Fault``; ``ValueError`` says which argument is wrong."""
-    if not isinstance(code, str) or not code:
-        raise ValueError(f"code must be an error code such as 'Throttling'; got {code!r}")
+    """A checked ``Fault`` (names already resolved); ``ValueError`` says which argument is wrong."""
     if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
         raise ValueError(f"status must be an HTTP error status, 400 to 599; got {status!r}")
     if isinstance(times, bool) or not isinstance(times, int) or times < 1:
         raise ValueError(f"times must be a positive integer; got {times!r}")
-    if operation not in served:
-        raise ValueError(
-            f"operation {operation!r} is not served by pytest-sesmock; it serves "
-            f"{', '.join(sorted(served))}"
-        )
-    text = message if message is not None else _DEFAULT_MESSAGES.get(code, f"{code} (injected)")
-    return Fault(SesError(code, text, status), operation, configuration_set, times)
+    return Fault(SesError(code, message, status), operation, configuration_set, times)

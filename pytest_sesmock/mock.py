@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import Shape
 
-from . import activation, assertions, hints, interception, rules
+from . import activation, assertions, catalogue, hints, interception, names, rules
 from .backend import Backend, Context, resolve
 from .credentials import default_region
-from .declaration import Declared, parse_entry
+from .declaration import Declaration, parse_entry, parse_identities, parse_topics
 from .errors import DeclarationError, SesError
 from .faults import Faults, configuration_set_of, make_fault
 from .model import operation_model
@@ -63,7 +63,7 @@ class MockResponse(AWSResponse):
     answered_by_mock = True
 
 
-_THROTTLED = SesError("Throttling", "Rate exceeded")
+_THROTTLED = catalogue.error("Throttling")
 
 
 def _attempt(header: str | bytes | None) -> int:
@@ -171,13 +171,40 @@ class SesMock:
             )
         self.backend.configuration_sets[key] = declared.configuration_set
 
-    def add_layer(self, declared: Sequence[Declared]) -> None:
+    def add_identity(
+        self, identity: str, *, region: str | None = None, account: str | None = None
+    ) -> None:
+        """Declare a verified identity (an email address or a domain) of the account.
+
+        Once a test declares identities (or moto, active beside the mock, holds some), a tracking
+        redirect domain that is neither a verified domain nor below one is refused with SES's
+        ``InvalidTrackingOptions``, as real SES refuses it. Without any, nothing is checked.
+        """
+        (declared,) = parse_identities([identity], "identity")
+        self.backend.known.identities.add(
+            (account or self.account, region or self.region, declared.identity)
+        )
+
+    def add_sns_topic(self, arn: str) -> None:
+        """Declare an SNS topic that exists (its ARN names its account and region).
+
+        Once a test declares topics (or moto, active beside the mock, holds some in that account
+        and region), an SNS event destination naming another topic is refused with SES's
+        ``InvalidSNSDestination``, as real SES refuses it. Without any, nothing is checked.
+        """
+        (declared,) = parse_topics([arn], "sns_topic")
+        self.backend.known.topics.add(declared.arn)
+
+    def add_layer(self, declared: Sequence[Declaration]) -> None:
         """Add checked declarations as one layer over the earlier ones (what the doors use).
 
         Declarations without a region or account take this mock's. The layer's sets are shared,
         not copied: the mock never changes them.
         """
-        self.backend.layers.insert(0, resolve(declared, self.region, self.account))
+        layer = resolve(declared, self.region, self.account)
+        self.backend.layers.insert(0, layer.configuration_sets)
+        self.backend.known.identities.update(layer.identities)
+        self.backend.known.topics.update(layer.topics)
 
     # -- activation ----------------------------------------------------------------------------
 
@@ -188,6 +215,7 @@ class SesMock:
         # Nested in another mock: see its sets too; ours vanish with us. It records our calls too.
         self._outer = activation.activate(self)
         self.backend.parent = self._outer.backend if self._outer else None
+        self.backend.known.parent = self._outer.backend.known if self._outer else None
         self._active = True
         return self
 
@@ -198,6 +226,7 @@ class SesMock:
         self._active = False
         activation.deactivate(self)
         self.backend.parent = None
+        self.backend.known.parent = None
         self._outer = None
 
     def __enter__(self) -> SesMock:
@@ -245,28 +274,49 @@ class SesMock:
     ) -> None:
         """Limit ``operation`` to ``per_second`` calls a second, ``burst`` at once, per account
         and region (``per_second=None``: no limit). DescribeConfigurationSet starts at 1 and 1.
+
+        ``operation`` is the API name or boto3's method name (``describe_configuration_set``);
+        any other name is refused with the closest served one.
         """
+        api_name = names.operation(operation)
         if per_second is not None and not per_second > 0:
             raise ValueError(f"per_second must be positive or None; got {per_second!r}")
         if burst is not None and not burst >= 1:
             raise ValueError(f"burst must be at least 1; got {burst!r}")
-        self.rate_limiter.set_limit(operation, per_second, burst)
+        self.rate_limiter.set_limit(api_name, per_second, burst)
 
     def add_error(
         self,
         code: str,
         message: str | None = None,
-        status: int = 400,
+        status: int | None = None,
         *,
         operation: str = "DescribeConfigurationSet",
         configuration_set: str | None = None,
         times: int = 1,
+        unmodeled: bool = False,
     ) -> None:
         """Answer the next ``times`` matching calls with this error (Sender for 4xx, Receiver for
         5xx). Modeled codes raise boto3's modeled exceptions; ``Throttling`` and 5xx are retried.
+
+        ``code`` is one of the operation's modeled errors (its wire code, or the exception name
+        boto3 shows), a code of the catalogue, or one every AWS API may answer; anything else is
+        refused with the closest known code, unless ``unmodeled=True`` says it is deliberate.
+        ``status`` defaults to the code's own (500 for ``InternalFailure``, 400 when unknown).
         """
+        api_name = names.operation(operation)
+        wire_code, known_status, default_message = names.error_code(
+            api_name, code, unmodeled=unmodeled
+        )
         self.faults.add(
-            make_fault(code, message, status, operation, configuration_set, times, OPERATIONS)
+            make_fault(
+                wire_code,
+                message if message is not None else default_message,
+                known_status if status is None else status,
+                api_name,
+                configuration_set,
+                times,
+            )
         )
 
     # -- calls and assertions ------------------------------------------------------------------
@@ -275,27 +325,41 @@ class SesMock:
         """Forget the calls recorded so far."""
         self.calls.clear()
 
+    def calls_of(self, operation: str | None = None, **params: Any) -> list[Call]:
+        """The recorded calls of ``operation`` (any when None) with these parameter values.
+
+        Operations and parameters are checked as the assertions check them.
+        """
+        api_name = _resolved(operation, params)
+        return [call for call in self.calls if call.matches(api_name, params)]
+
     def assert_call_count(
         self, expected: int, operation: str | None = "DescribeConfigurationSet", **params: Any
     ) -> None:
-        """Exactly ``expected`` calls of ``operation`` (any when None) with these parameters."""
+        """Exactly ``expected`` calls of ``operation`` (any when None) with these parameters.
+
+        ``operation`` is the API name or boto3's method name; it and the parameter names are
+        checked, so a mistyped name is an error, never a passing assertion.
+        """
         __tracebackhide__ = True
-        assertions.assert_call_count(self.calls, expected, operation, params)
+        assertions.assert_call_count(self.calls, expected, _resolved(operation, params), params)
 
     def assert_called_once_with(self, operation: str, **params: Any) -> None:
         """Exactly one call of ``operation``, with exactly these parameters."""
         __tracebackhide__ = True
-        assertions.assert_called_once_with(self.calls, operation, params)
+        api_name = names.operation(operation)
+        names.check_parameters(api_name, params)
+        assertions.assert_called_once_with(self.calls, api_name, params)
 
     def assert_not_called(self, operation: str | None = None) -> None:
         """No call of ``operation`` (of any operation when None)."""
         __tracebackhide__ = True
-        assertions.assert_not_called(self.calls, operation)
+        assertions.assert_not_called(self.calls, _resolved(operation, {}))
 
     def assert_within_rate_limit(self, operation: str | None = "DescribeConfigurationSet") -> None:
         """No call of ``operation`` (any when None) went over its rate limit."""
         __tracebackhide__ = True
-        assertions.assert_within_rate_limit(self.calls, operation)
+        assertions.assert_within_rate_limit(self.calls, _resolved(operation, {}))
 
     def assert_all_described(self) -> None:
         """Every set this mock declared (itself or through YAML and markers) was described."""
@@ -438,6 +502,13 @@ class SesMock:
             "process; only SES is mocked here (use an in-process mock such as moto for other "
             "services). The request was not sent."
         )
+
+
+def _resolved(operation: str | None, params: Mapping[str, Any]) -> str | None:
+    """The API name of ``operation`` (None: any), its parameter names checked."""
+    api_name = None if operation is None else names.operation(operation)
+    names.check_parameters(api_name, params)
+    return api_name
 
 
 def current_mock() -> SesMock:

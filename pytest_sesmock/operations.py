@@ -15,8 +15,8 @@ from typing import Any
 
 from . import rules
 from .backend import Backend, Context
+from .catalogue import error
 from .configuration_set import ConfigurationSet
-from .errors import SesError
 from .serializer import Reusable
 
 Operation = Callable[[Backend, Context, Mapping[str, Any]], Mapping[str, Any]]
@@ -69,21 +69,14 @@ def create_configuration_set(
 ) -> Mapping[str, Any]:
     name = params["ConfigurationSet"]["Name"]
     if not name:
-        raise SesError("InvalidParameterValue", "The configuration set name must be specified.")
+        raise error("InvalidParameterValue.EmptyName")
     problem = rules.name_problem("configuration set name", name)
     if problem:
-        raise SesError(
-            "InvalidConfigurationSet", f"Configuration set <{name}> is invalid: {problem}."
-        )
+        raise error("InvalidConfigurationSet", name=name, problem=problem)
     if backend.find((context.account, context.region, name)) is not None:
-        raise SesError(
-            "ConfigurationSetAlreadyExists", f"Configuration set <{name}> already exists."
-        )
+        raise error("ConfigurationSetAlreadyExists", name=name)
     if len(backend.visible(context.account, context.region)) >= MAX_CONFIGURATION_SETS:
-        raise SesError(
-            "LimitExceeded",
-            f"Maximum configuration sets limit of {MAX_CONFIGURATION_SETS} reached.",
-        )
+        raise error("LimitExceeded.ConfigurationSets", limit=MAX_CONFIGURATION_SETS)
     backend.put(context, ConfigurationSet(name=name))
     return _NOTHING
 
@@ -101,11 +94,7 @@ def list_configuration_sets(
     """Sets in name order (stable across pages), at most 1,000 a page."""
     size = params.get("MaxItems", MAX_PAGE)
     if size < 1:
-        raise SesError(
-            "ValidationError",
-            f"1 validation error detected: Value '{size}' at 'maxItems' failed to satisfy "
-            "constraint: Member must have value greater than or equal to 1",
-        )
+        raise error("ValidationError.MaxItems", value=size)
     names = sorted(backend.visible(context.account, context.region))
     after = _after(params.get("NextToken"))
     if after is not None:
@@ -123,25 +112,32 @@ def _after(token: str | None) -> str | None:
     try:
         return base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeError, ValueError):
-        raise SesError("InvalidParameterValue", "Invalid NextToken.") from None
+        raise error("InvalidParameterValue.NextToken") from None
 
 
-def _checked_destination(set_name: str, destination: Mapping[str, Any]) -> dict[str, Any]:
+def _checked_destination(
+    backend: Backend, set_name: str, destination: Mapping[str, Any]
+) -> dict[str, Any]:
     """An event destination checked as SES checks it, with SES's code for each problem."""
     name = destination["Name"]
     for inner, problem in rules.event_destination_problems(destination):
-        code = "InvalidParameterValue"
+        key = "InvalidParameterValue.EventDestination"
         if inner.startswith("CloudWatchDestination"):
-            code = "InvalidCloudWatchDestination"
-        raise SesError(
-            code, f"Event destination <{name}> of configuration set <{set_name}>: {problem}."
-        )
+            key = "InvalidCloudWatchDestination"
+        raise error(key, name=name, set=set_name, problem=problem)
     sns = destination.get("SNSDestination")
-    if sns is not None and (wrong_topic := rules.sns_topic_problem(sns["TopicARN"])):
-        raise SesError("InvalidSNSDestination", wrong_topic)
+    if sns is not None:
+        arn = sns["TopicARN"]
+        # A topic the test's declared topics (or moto's) do not hold is refused as SES does.
+        if not rules.is_sns_topic_arn(arn) or backend.known.topic_exists(arn) is False:
+            raise error("InvalidSNSDestination", arn=arn)
     firehose = destination.get("KinesisFirehoseDestination")
-    if firehose is not None and (wrong_stream := rules.firehose_problem(firehose)):
-        raise SesError("InvalidFirehoseDestination", wrong_stream)
+    if firehose is not None:
+        role, stream = firehose.get("IAMRoleARN", ""), firehose.get("DeliveryStreamARN", "")
+        if not rules.is_iam_role_arn(role):
+            raise error("InvalidFirehoseDestination.Role", arn=role)
+        if not rules.is_firehose_arn(stream):
+            raise error("InvalidFirehoseDestination.Stream", arn=stream)
     return {"Enabled": False, **destination}  # Enabled defaults to false
 
 
@@ -150,20 +146,12 @@ def create_configuration_set_event_destination(
 ) -> Mapping[str, Any]:
     set_name = params["ConfigurationSetName"]
     backend.get(context, set_name)
-    destination = _checked_destination(set_name, params["EventDestination"])
+    destination = _checked_destination(backend, set_name, params["EventDestination"])
     found = backend.get_for_write(context, set_name)
     if any(d["Name"] == destination["Name"] for d in found.event_destinations):
-        raise SesError(
-            "EventDestinationAlreadyExists",
-            f"Event destination <{destination['Name']}> already exists in configuration set "
-            f"<{set_name}>.",
-        )
+        raise error("EventDestinationAlreadyExists", name=destination["Name"], set=set_name)
     if len(found.event_destinations) >= MAX_EVENT_DESTINATIONS:
-        raise SesError(
-            "LimitExceeded",
-            f"Maximum event destinations limit of {MAX_EVENT_DESTINATIONS} reached for "
-            f"configuration set <{set_name}>.",
-        )
+        raise error("LimitExceeded.EventDestinations", limit=MAX_EVENT_DESTINATIONS, set=set_name)
     found.event_destinations.append(destination)
     return _NOTHING
 
@@ -173,7 +161,7 @@ def _destination_index(found: ConfigurationSet, name: str) -> int:
         if destination["Name"] == name:
             return index
     # Recorded: no angle brackets, and the set's name, not the destination's.
-    raise SesError("EventDestinationDoesNotExist", f"No EventDestination found for {found.name}")
+    raise error("EventDestinationDoesNotExist", set=found.name)
 
 
 def update_configuration_set_event_destination(
@@ -181,7 +169,7 @@ def update_configuration_set_event_destination(
 ) -> Mapping[str, Any]:
     set_name = params["ConfigurationSetName"]
     _destination_index(backend.get(context, set_name), params["EventDestination"]["Name"])
-    destination = _checked_destination(set_name, params["EventDestination"])
+    destination = _checked_destination(backend, set_name, params["EventDestination"])
     found = backend.get_for_write(context, set_name)
     found.event_destinations[_destination_index(found, destination["Name"])] = destination
     return _NOTHING
@@ -197,10 +185,16 @@ def delete_configuration_set_event_destination(
     return _NOTHING
 
 
-def _checked_tracking(options: Mapping[str, Any]) -> dict[str, Any]:
+def _checked_tracking(
+    backend: Backend, context: Context, options: Mapping[str, Any]
+) -> dict[str, Any]:
     domain = options.get("CustomRedirectDomain")
-    if domain is not None and (problem := rules.redirect_domain_problem(domain)):
-        raise SesError("InvalidTrackingOptions", problem)
+    if domain is not None and not rules.is_domain(domain):
+        raise error("InvalidTrackingOptions.Domain", domain=domain)
+    if domain is not None:
+        verified = backend.known.identity_verified(domain, context.account, context.region)
+        if verified is False:  # None: the test declared no identities, nothing to check
+            raise error("InvalidTrackingOptions.Unverified", domain=domain)
     return dict(options)
 
 
@@ -209,11 +203,8 @@ def create_configuration_set_tracking_options(
 ) -> Mapping[str, Any]:
     set_name = params["ConfigurationSetName"]
     if backend.get(context, set_name).tracking_options is not None:
-        raise SesError(
-            "TrackingOptionsAlreadyExistsException",
-            f"Tracking options already exist for configuration set <{set_name}>.",
-        )
-    tracking = _checked_tracking(params["TrackingOptions"])
+        raise error("TrackingOptionsAlreadyExists")
+    tracking = _checked_tracking(backend, context, params["TrackingOptions"])
     backend.get_for_write(context, set_name).tracking_options = tracking
     return _NOTHING
 
@@ -221,10 +212,7 @@ def create_configuration_set_tracking_options(
 def _with_tracking_options(backend: Backend, context: Context, set_name: str) -> ConfigurationSet:
     """The set, to be changed, once it is known to have tracking options."""
     if backend.get(context, set_name).tracking_options is None:
-        raise SesError(
-            "TrackingOptionsDoesNotExistException",
-            f"Tracking options do not exist for configuration set <{set_name}>.",
-        )
+        raise error("TrackingOptionsDoesNotExist")
     return backend.get_for_write(context, set_name)
 
 
@@ -232,7 +220,7 @@ def update_configuration_set_tracking_options(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
     found = _with_tracking_options(backend, context, params["ConfigurationSetName"])
-    found.tracking_options = _checked_tracking(params["TrackingOptions"])
+    found.tracking_options = _checked_tracking(backend, context, params["TrackingOptions"])
     return _NOTHING
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import rules
+from .errors import did_you_mean
 
 RATE_LIMIT_MODES = ("off", "track", "enforce")
 DEFAULT_RATE_LIMIT = "track"
@@ -21,6 +22,8 @@ class Options:
     """What one door asked for; ``None`` means "not given here", so another level decides."""
 
     configuration_sets: tuple[Any, ...] = ()
+    identities: tuple[Any, ...] = ()
+    sns_topics: tuple[Any, ...] = ()
     yaml: str | None = None
     region: str | None = None
     account: str | None = None
@@ -28,7 +31,16 @@ class Options:
     assert_all_described: bool | None = None
 
 
-_NAMES = ("configuration_sets", "yaml", "region", "account", "rate_limit", "assert_all_described")
+_NAMES = (
+    "configuration_sets",
+    "identities",
+    "sns_topics",
+    "yaml",
+    "region",
+    "account",
+    "rate_limit",
+    "assert_all_described",
+)
 
 
 def check_options(given: Mapping[str, Any]) -> Options:
@@ -36,13 +48,20 @@ def check_options(given: Mapping[str, Any]) -> Options:
     unknown = sorted(set(given) - set(_NAMES))
     if unknown:
         raise OptionError(
-            f"unknown option {', '.join(map(repr, unknown))}; the options are {', '.join(_NAMES)}"
+            f"unknown option {unknown[0]!r}{did_you_mean(unknown[0], _NAMES)} "
+            f"The options are {', '.join(_NAMES)}"
         )
     sets = given.get("configuration_sets", ())
     if isinstance(sets, (Mapping, str)) or not isinstance(sets, Sequence):
         raise OptionError(
             f"configuration_sets must be a list of declarations; got {type(sets).__name__}"
         )
+    lists = {}
+    for name in ("identities", "sns_topics"):
+        items = given.get(name, ())
+        if isinstance(items, (Mapping, str)) or not isinstance(items, Sequence):
+            raise OptionError(f"{name} must be a list of strings; got {type(items).__name__}")
+        lists[name] = tuple(items)
     yaml = given.get("yaml")
     if yaml is not None and not isinstance(yaml, str) and not hasattr(yaml, "__fspath__"):
         raise OptionError(f"yaml must be a file path; got {type(yaml).__name__}")
@@ -58,6 +77,7 @@ def check_options(given: Mapping[str, Any]) -> Options:
     return Options(
         assert_all_described=strict,
         configuration_sets=tuple(sets),
+        **lists,
         yaml=None if yaml is None else str(yaml),
         region=region,
         account=account,

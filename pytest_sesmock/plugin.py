@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -31,14 +31,14 @@ from .options import (
 )
 
 if TYPE_CHECKING:  # imported when first used: a suite that never uses the mock pays nothing
-    from .declaration import Declared
+    from .declaration import Declaration, Declared
     from .mock import SesMock
     from .server import SesServer
 
 YAML_FILE_NAME = "ses_mock.yaml"
 """The file beside a conftest.py whose declarations apply to the tests at and below it."""
 
-Layers = tuple[tuple["Declared", ...], ...]
+Layers = tuple[tuple["Declaration", ...], ...]
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,7 @@ class _Session:
                 ),
                 key=lambda path: len(path.parts),
             )
-            found = self.project + tuple(
-                self.directories[path].configuration_sets for path in files
-            )
+            found = self.project + tuple(self.directories[path].layer for path in files)
             self._by_directory[directory] = found
         return found
 
@@ -89,7 +87,7 @@ class _Session:
             from .decorator import declared_layers
 
             options = check_options(mark.kwargs)
-            layers = declared_layers(options.configuration_sets, options.yaml, base)
+            layers = declared_layers(options, base)
             cached = self._marks[id(mark)] = (mark, (options, layers))
         return cached[1]
 
@@ -129,8 +127,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "ses_mock(configuration_sets=[...], yaml=None, region=None, account=None, "
-        "rate_limit=None): activate pytest-sesmock for this test, with these declarations",
+        "ses_mock(configuration_sets=[...], identities=[...], sns_topics=[...], yaml=None, "
+        "region=None, account=None, rate_limit=None, assert_all_described=None): activate "
+        "pytest-sesmock for this test, with these declarations (identities and sns_topics: what "
+        "the account has, checked as SES checks them); assert_all_described=True fails the test "
+        "at teardown when a declared set was never described",
     )
     try:
         region = config.getoption("ses_mock_region") or config.getini("ses_mock_region") or None
@@ -146,7 +147,7 @@ def pytest_configure(config: pytest.Config) -> None:
             from .yaml_file import load_yaml
 
             base = config.invocation_params.dir if yaml_option else _ini_dir(config)
-            project = (load_yaml(base / (yaml_option or yaml_ini)).configuration_sets,)
+            project = (load_yaml(base / (yaml_option or yaml_ini)).layer,)
     except (OptionError, DeclarationError) as error:
         raise pytest.UsageError(f"pytest-sesmock: {error}") from None
     defaults = Defaults(region=region, rate_limit=rate_limit)
@@ -210,20 +211,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("ses_mock") is None:
             continue
-        session = item.config.stash[_SESSION]
-        chosen: dict[str, Any] = {}
-        layers: list[tuple[Declared, ...]] = []
-        # Closest first: the first value of an option wins; declarations add up, farthest first.
-        for node, mark in item.iter_markers_with_node("ses_mock"):
-            try:
-                options, mark_layers = session.checked_mark(mark, node.path.parent)
-            except (OptionError, DeclarationError) as error:
-                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.ses_mock: {error}") from None
-            for option in ("region", "account", "rate_limit", "assert_all_described"):
-                if chosen.get(option) is None:
-                    chosen[option] = getattr(options, option)
-            layers[:0] = mark_layers
-        item.stash[_PLAN] = _Plan(layers=tuple(layers), **chosen)
+        try:
+            item.stash[_PLAN] = _plan(item)
+        except (OptionError, DeclarationError) as error:
+            raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.ses_mock: {error}") from None
         fixturenames = getattr(item, "fixturenames", None)
         if isinstance(fixturenames, list) and "ses_mock" not in fixturenames:
             fixturenames.insert(0, "ses_mock")
@@ -249,30 +240,92 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         hints.clear()  # shown once, in the first phase that failed
 
 
-@pytest.fixture
-def ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
-    """An active in-memory SES for this test; declare sets with ``add_configuration_set``."""
+def _plan(node: Any) -> _Plan:
+    """What the ``ses_mock`` markers on ``node`` and its parents ask for."""
+    session = node.config.stash[_SESSION]
+    chosen: dict[str, Any] = {}
+    layers: list[tuple[Declaration, ...]] = []
+    # Closest first: the first value of an option wins; declarations add up, farthest first.
+    for marked, mark in node.iter_markers_with_node("ses_mock"):
+        options, mark_layers = session.checked_mark(mark, Path(marked.path).parent)
+        for option in ("region", "account", "rate_limit", "assert_all_described"):
+            if chosen.get(option) is None:
+                chosen[option] = getattr(options, option)
+        layers[:0] = mark_layers
+    return _Plan(layers=tuple(layers), **chosen)
+
+
+def _active_mock(request: pytest.FixtureRequest, plan: _Plan, directory: Path) -> Iterator[SesMock]:
+    """One fixture body for every scope: a mock built from ``plan`` and the YAML of
+    ``directory``, active while the fixture is. Inside another active mock (a wider scope's)
+    it takes that mock's region, account and rate-limit mode unless the plan names its own.
+    """
+    from .activation import innermost
     from .mock import SesMock
 
     session = request.config.stash[_SESSION]
-    plan = request.node.stash.get(_PLAN, None) or _Plan()
-    mock = SesMock(
-        region=plan.region or session.defaults.region,
-        account=plan.account,
-        rate_limit=plan.rate_limit or session.defaults.rate_limit,
-    )
+    outer = innermost()
     try:
-        for layer in session.directory_layers(Path(request.node.path).parent.resolve()):
+        mock = SesMock(
+            region=plan.region or (outer.region if outer else session.defaults.region),
+            account=plan.account or (outer.account if outer else None),
+            rate_limit=plan.rate_limit
+            or (outer.rate_limit if outer else session.defaults.rate_limit),
+        )
+        for layer in session.directory_layers(directory):
             mock.add_layer(layer)
         for layer in plan.layers:
             mock.add_layer(layer)
-    except DeclarationError as error:
+    except (DeclarationError, OptionError) as error:
         pytest.fail(f"pytest-sesmock: {error}", pytrace=False)
     with mock:
         yield mock
         if plan.assert_all_described:
             __tracebackhide__ = True
             mock.assert_all_described()
+
+
+@pytest.fixture
+def ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
+    """An active in-memory SES for this test; declare sets with ``add_configuration_set``."""
+    plan = request.node.stash.get(_PLAN, None) or _Plan()
+    yield from _active_mock(request, plan, Path(request.node.path).parent.resolve())
+
+
+def _scoped(request: pytest.FixtureRequest) -> Iterator[SesMock]:
+    node = request.node
+    try:
+        plan = _plan(node) if not isinstance(node, pytest.Session) else _Plan()
+    except (OptionError, DeclarationError) as error:
+        pytest.fail(f"pytest-sesmock: {node.nodeid}: @pytest.mark.ses_mock: {error}", pytrace=False)
+    path = Path(node.path)
+    directory = path if path.is_dir() else path.parent
+    # Assertions at the end of a wide scope would fail a test that did not make the calls.
+    yield from _active_mock(request, replace(plan, assert_all_described=None), directory.resolve())
+
+
+@pytest.fixture(scope="class")
+def class_ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
+    """An SES mock active for a whole test class: its state is shared by the class's tests."""
+    yield from _scoped(request)
+
+
+@pytest.fixture(scope="module")
+def module_ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
+    """An SES mock active for a whole module: its state is shared by the module's tests."""
+    yield from _scoped(request)
+
+
+@pytest.fixture(scope="package")
+def package_ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
+    """An SES mock active for a whole package: its state is shared by the package's tests."""
+    yield from _scoped(request)
+
+
+@pytest.fixture(scope="session")
+def session_ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
+    """An SES mock active for the whole session: its state is shared by every test."""
+    yield from _scoped(request)
 
 
 @pytest.fixture

@@ -44,13 +44,13 @@ class RateLimiter:
         key = (account, region, operation)
         with self._lock:
             bucket = self._buckets.get(key)
-            if bucket is None:
+            if bucket is None or now < bucket[1]:
+                # A clock set back (freezegun or time-machine travelling to the past) starts a
+                # new timeline: nothing in it has used the bucket yet.
                 bucket = self._buckets[key] = [limit.burst, now]
             elif now > bucket[1]:
                 bucket[0] = min(limit.burst, bucket[0] + (now - bucket[1]) * limit.per_second)
                 bucket[1] = now
-            else:
-                bucket[1] = min(bucket[1], now)  # a clock set back (freezegun) refills nothing
             if bucket[0] >= 1.0:
                 bucket[0] -= 1.0
                 return True

@@ -32,9 +32,15 @@ class Call:
     """Why an error may not be what the test meant (the set lives in another region, say)."""
 
     def matches(self, operation: str | None, params: Mapping[str, Any]) -> bool:
-        """Whether this call is of ``operation`` (any when None) with these parameter values."""
+        """Whether this call is of ``operation`` (any when None) with these parameter values.
+
+        ``operation`` is the API name or boto3's method name; an unknown one is refused.
+        """
         if operation is not None and self.operation != operation:
-            return False
+            from .names import operation as api_name  # the usual case needs no lookup
+
+            if self.operation != api_name(operation):
+                return False
         return all(self.params.get(name, _MISSING) == value for name, value in params.items())
 
     def describe(self) -> str:

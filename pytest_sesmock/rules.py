@@ -110,21 +110,21 @@ _IAM_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}"
 _DOMAIN = re.compile(r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 
 
-def sns_topic_problem(arn: str) -> str | None:
-    """What is wrong with ``arn`` as an SNS topic ARN, or None."""
-    return None if _SNS_TOPIC_ARN.fullmatch(arn) else f"SNS topic <{arn}> not found."
+def is_sns_topic_arn(arn: str) -> bool:
+    """Whether ``arn`` is an SNS topic ARN."""
+    return _SNS_TOPIC_ARN.fullmatch(arn) is not None
 
 
-def firehose_problem(destination: Mapping[str, Any]) -> str | None:
-    """What is wrong with a Kinesis Firehose destination's ARNs, or None."""
-    role, stream = destination.get("IAMRoleARN", ""), destination.get("DeliveryStreamARN", "")
-    if not _IAM_ROLE_ARN.fullmatch(role):
-        return f"Invalid IAM role ARN <{role}>."
-    if not _FIREHOSE_ARN.fullmatch(stream):
-        return f"Invalid Kinesis Firehose delivery stream ARN <{stream}>."
-    return None
+def is_iam_role_arn(arn: str) -> bool:
+    """Whether ``arn`` is an IAM role ARN."""
+    return _IAM_ROLE_ARN.fullmatch(arn) is not None
 
 
-def redirect_domain_problem(domain: str) -> str | None:
-    """What is wrong with ``domain`` as a custom redirect domain, or None."""
-    return None if _DOMAIN.fullmatch(domain) else f"Invalid custom redirect domain <{domain}>."
+def is_firehose_arn(arn: str) -> bool:
+    """Whether ``arn`` is a Kinesis Firehose delivery stream ARN."""
+    return _FIREHOSE_ARN.fullmatch(arn) is not None
+
+
+def is_domain(name: str) -> bool:
+    """Whether ``name`` is a DNS domain name (as a custom redirect domain must be)."""
+    return _DOMAIN.fullmatch(name) is not None

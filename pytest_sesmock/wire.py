@@ -16,7 +16,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 
-from .errors import SesError
+from . import catalogue
 
 Flat = Mapping[str, str]
 Problems = list[str]
@@ -249,7 +249,7 @@ def decode_params(shape: Shape | None, flat: Flat) -> dict[str, Any]:
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
-        raise SesError(
-            "ValidationError", f"{count} validation {noun} detected: " + "; ".join(problems)
+        raise catalogue.error(
+            "ValidationError", count=count, noun=noun, problems="; ".join(problems)
         )
     return params if params is not _ABSENT else {}

@@ -25,10 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from . import rules
-from .declaration import Declared, parse_entry
-from .errors import DeclarationError
+from .declaration import (
+    Declaration,
+    Declared,
+    DeclaredIdentity,
+    DeclaredTopic,
+    parse_entry,
+    parse_identities,
+    parse_topics,
+)
+from .errors import DeclarationError, did_you_mean
 
-_TOP_KEYS = ("region", "account", "configuration_sets", "fixtures")
+_TOP_KEYS = ("region", "account", "configuration_sets", "identities", "sns_topics", "fixtures")
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,15 @@ class YamlDeclarations:
     path: Path
     configuration_sets: tuple[Declared, ...] = ()
     fixtures: Mapping[str, tuple[Declared, ...]] = field(default_factory=dict)
+    account_has: tuple[DeclaredIdentity | DeclaredTopic, ...] = ()
+    """The file's ``identities`` and ``sns_topics``."""
+    layer: tuple[Declaration, ...] = field(init=False)
+    """Everything the file declares for the tests below it: sets, identities and topics."""
+
+    def __post_init__(self) -> None:
+        layer = self.configuration_sets + self.account_has if self.account_has else None
+        # The same tuple every time: layers are resolved once per tuple, not per test.
+        object.__setattr__(self, "layer", layer if layer is not None else self.configuration_sets)
 
 
 _cache: dict[Path, tuple[tuple[int, int], YamlDeclarations]] = {}
@@ -90,7 +107,11 @@ def _check_document(document: Any, path: Path) -> YamlDeclarations:
         )
     for key in document:
         if key not in _TOP_KEYS:
-            raise DeclarationError(str(key), f"unknown key; allowed: {', '.join(_TOP_KEYS)}")
+            raise DeclarationError(
+                str(key),
+                f"unknown key {key!r}{did_you_mean(str(key), _TOP_KEYS)} "
+                f"Allowed: {', '.join(_TOP_KEYS)}",
+            )
     region = document.get("region")
     account = document.get("account")
     if region is not None and (problem := rules.region_problem(region)):
@@ -109,7 +130,11 @@ def _check_document(document: Any, path: Path) -> YamlDeclarations:
         if name == "ses_mock":
             raise DeclarationError(where, "'ses_mock' is the plugin's own fixture; choose another")
         fixtures[name] = _entries(entries, where, region, account)
-    return YamlDeclarations(path, sets, fixtures)
+    account_has: tuple[DeclaredIdentity | DeclaredTopic, ...] = (
+        *parse_identities(document.get("identities"), "identities", region, account),
+        *parse_topics(document.get("sns_topics"), "sns_topics"),
+    )
+    return YamlDeclarations(path, sets, fixtures, account_has)
 
 
 def _entries(
@@ -204,8 +229,14 @@ def _safe_load(text: str, path: Path) -> Any:
         return None if root is None else build(root)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = _mark(path, mark) if mark is not None else str(path)
-        raise DeclarationError("", f"YAML syntax error: {error.problem}", where) from None
+        where = _mark(path, _within(text, mark)) if mark is not None else str(path)
+        problem = f"YAML syntax error: {error.problem}"
+        context = error.context_mark
+        if error.context and context is not None and context is not mark:
+            # Where the broken construct began ("while parsing a flow sequence"), which is
+            # usually where the mistake is; PyYAML gives up only at the end of the file.
+            problem += f" ({error.context} that began at {_mark(path, context)})"
+        raise DeclarationError("", problem, where) from None
     except yaml.YAMLError as error:
         raise DeclarationError("", f"YAML error: {error}", str(path)) from None
     except TypeError as error:  # an unhashable key, such as a mapping used as a key
@@ -224,6 +255,19 @@ _PLAIN_WORDS = frozenset(
 
 def _mark(path: Path, mark: Any) -> str:
     return f"{path}:{mark.line + 1}:{mark.column + 1}"
+
+
+class _Mark:
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+def _within(text: str, mark: Any) -> Any:
+    """``mark``, or the end of the last line when PyYAML put it after the end of the file."""
+    lines = text.splitlines()
+    if lines and mark.line >= len(lines):
+        return _Mark(len(lines) - 1, len(lines[-1]))
+    return mark
 
 
 _COMPONENT = re.compile(r"\[(\d+)\]|([^.\[\]]+)")

@@ -152,7 +152,7 @@ def test_yaml_is_relative_to_the_calling_file() -> None:
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
-        ({"regoin": "x"}, TypeError, "regoin"),
+        ({"regoin": "x"}, OptionError, "unknown option 'regoin'; did you mean 'region'?"),
         ({"rate_limit": "fast"}, OptionError, "rate_limit must be one of"),
         ({"configuration_sets": {"Name": "x"}}, OptionError, "must be a list"),
         (

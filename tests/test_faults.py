@@ -57,14 +57,15 @@ def test_throttling_is_retried_by_botocore(
 
 def test_a_5xx_is_a_receiver_fault_and_retried(ses_mock: SesMock, instant_retries: None) -> None:
     ses_mock.add_configuration_set(marketing())
-    ses_mock.add_error("InternalFailure", status=500, times=5)
+    ses_mock.add_error("InternalFailure", times=5)  # 500, its catalogued status
     client = boto3.client("ses", region_name="us-east-1", config=Config(retries={"mode": "legacy"}))
     with pytest.raises(ClientError) as caught:
         client.describe_configuration_set(ConfigurationSetName="marketing")
     assert caught.value.response["Error"] == {
         "Type": "Receiver",
         "Code": "InternalFailure",
-        "Message": "An internal error occurred.",
+        "Message": "The request processing has failed because of an unknown error, "
+        "exception or failure.",
     }
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
     assert [c.attempt for c in ses_mock.calls] == [1, 2, 3, 4, 5]
@@ -84,7 +85,7 @@ def test_faults_can_target_one_configuration_set(ses_mock: SesMock, ses: Any) ->
 
 def test_an_unmodeled_code_is_a_plain_client_error(ses_mock: SesMock, ses: Any) -> None:
     ses_mock.add_configuration_set(marketing())
-    ses_mock.add_error("SomethingNew")
+    ses_mock.add_error("SomethingNew", unmodeled=True)
     with pytest.raises(ClientError) as caught:
         ses.describe_configuration_set(ConfigurationSetName="marketing")
     assert caught.value.response["Error"]["Code"] == "SomethingNew"
@@ -95,9 +96,18 @@ def test_an_unmodeled_code_is_a_plain_client_error(ses_mock: SesMock, ses: Any) 
     ("arguments", "message"),
     [
         ({"code": ""}, "code must be an error code"),
-        ({"code": "X", "status": 200}, "status must be an HTTP error status"),
-        ({"code": "X", "times": 0}, "times must be a positive integer"),
-        ({"code": "X", "operation": "SendEmail"}, "operation 'SendEmail' is not served"),
+        ({"code": "Throttling", "status": 200}, "status must be an HTTP error status"),
+        ({"code": "Throttling", "times": 0}, "times must be a positive integer"),
+        (
+            {"code": "Throttling", "operation": "SendEmail"},
+            "'SendEmail' is an SES operation that pytest-sesmock does not serve. It serves",
+        ),
+        (
+            {"code": "Throttling", "operation": "DescribeConfigSet"},
+            "unknown operation 'DescribeConfigSet'; did you mean 'DescribeConfigurationSet'?",
+        ),
+        ({"code": "Throtling"}, "unknown error code 'Throtling' .*did you mean 'Throttling'?"),
+        ({"code": "X", "status": 200, "unmodeled": True}, "status must be an HTTP error status"),
     ],
 )
 def test_bad_fault_arguments(arguments: dict[str, Any], message: str) -> None:

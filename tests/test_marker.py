@@ -126,7 +126,7 @@ def test_second():
 @pytest.mark.parametrize(
     ("marker", "message"),
     [
-        ('regoin="eu-west-1"', "unknown option 'regoin'; the options are configuration_sets,"),
+        ('regoin="eu-west-1"', "unknown option 'regoin'; did you mean 'region'? The options are"),
         ('rate_limit="sometimes"', "rate_limit must be one of 'off', 'track', 'enforce'; got "),
         ('region="Ireland"', "region 'Ireland' is not an AWS region name"),
         ("account=123456789012", "account 123456789012 is not a 12-digit AWS account id"),

@@ -326,22 +326,42 @@ def test_tracking_options(mock: SesMock, ses: Any) -> None:
         ConfigurationSetName="marketing", TrackingOptions={"CustomRedirectDomain": "t.example.com"}
     )
     assert describe(ses)["TrackingOptions"] == {"CustomRedirectDomain": "t.example.com"}
-    with pytest.raises(ses.exceptions.TrackingOptionsAlreadyExistsException):
-        ses.create_configuration_set_tracking_options(
+    # Real SES drops the model's "Exception" suffix on the wire (recorded for DoesNotExist), so
+    # boto3 raises a plain ClientError, as it does against AWS.
+    already = error_of(
+        lambda: ses.create_configuration_set_tracking_options(
             ConfigurationSetName="marketing", TrackingOptions={"CustomRedirectDomain": "a.example"}
         )
+    )
+    assert already == {
+        "Code": "TrackingOptionsAlreadyExists",
+        "Message": "There are already tracking options for configuration set",
+    }
     ses.update_configuration_set_tracking_options(
         ConfigurationSetName="marketing", TrackingOptions={"CustomRedirectDomain": "u.example.com"}
     )
     assert describe(ses)["TrackingOptions"] == {"CustomRedirectDomain": "u.example.com"}
     ses.delete_configuration_set_tracking_options(ConfigurationSetName="marketing")
     assert "TrackingOptions" not in describe(ses)
-    with pytest.raises(ses.exceptions.TrackingOptionsDoesNotExistException):
-        ses.delete_configuration_set_tracking_options(ConfigurationSetName="marketing")
-    with pytest.raises(ses.exceptions.TrackingOptionsDoesNotExistException):
-        ses.update_configuration_set_tracking_options(
+    missing = {
+        "Code": "TrackingOptionsDoesNotExist",
+        "Message": "There are no tracking options for configuration set",
+    }
+    assert (
+        error_of(
+            lambda: ses.delete_configuration_set_tracking_options(ConfigurationSetName="marketing")
+        )
+        == missing
+    )
+    update = error_of(
+        lambda: ses.update_configuration_set_tracking_options(
             ConfigurationSetName="marketing", TrackingOptions={"CustomRedirectDomain": "a.example"}
         )
+    )
+    assert update == missing
+    with pytest.raises(ClientError) as caught:
+        ses.delete_configuration_set_tracking_options(ConfigurationSetName="marketing")
+    assert type(caught.value) is ClientError  # not the model's modeled exception
     with pytest.raises(ses.exceptions.InvalidTrackingOptionsException, match="not a domain"):
         ses.create_configuration_set_tracking_options(
             ConfigurationSetName="marketing",

@@ -1,0 +1,316 @@
+"""Every error pytest-sesmock can answer, with its evidence: one catalogue, used everywhere.
+
+Each entry is an error on the wire (code, HTTP status, message template) with its provenance:
+``REC`` recorded from real AWS, ``DOC`` documented (AWS or botocore's model), ``INF`` inferred
+(the mock's best guess, in SES's usual style). Operations raise ``error(key, ...)``; ``add_error``
+accepts the codes listed here; the README's error tables are rendered from it (``markdown()``),
+and a test checks they agree. Where real SES and botocore's model disagree, the recorded answer
+wins and the entry says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import SesError
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One error the mock can answer."""
+
+    key: str
+    """How the code refers to it (the wire code, or ``Code.variant`` where it has several)."""
+    code: str
+    """The ``Code`` on the wire."""
+    status: int
+    message: str
+    """The message, a ``str.format`` template (``{name}`` and so on)."""
+    evidence: str
+    """``REC``, ``DOC`` or ``INF``."""
+    source: str
+    """Where the evidence is."""
+    when: str
+    """What the mock answers it for."""
+
+    def error(self, **fields: object) -> SesError:
+        """This error, its message filled in."""
+        return SesError(self.code, self.message.format(**fields), self.status)
+
+
+_REF = "REFERENCE.md"
+_MODEL = "botocore model ses 2010-12-01"
+COMMON_SOURCE = "SES API Reference, Common Errors (docs.aws.amazon.com/ses/latest/APIReference)"
+
+ENTRIES = (
+    Entry(
+        "ConfigurationSetDoesNotExist",
+        "ConfigurationSetDoesNotExist",
+        400,
+        "Configuration set <{name}> does not exist.",
+        "REC",
+        "localstack tests/aws/services/ses snapshot, recorded against AWS (" + _REF + ")",
+        "the named set does not exist in the caller's account and region",
+    ),
+    Entry(
+        "ConfigurationSetAlreadyExists",
+        "ConfigurationSetAlreadyExists",
+        400,
+        "Configuration set <{name}> already exists.",
+        "REC",
+        "hashicorp/terraform-provider-aws issue 9186 (" + _REF + ")",
+        "CreateConfigurationSet of a name that exists",
+    ),
+    Entry(
+        "InvalidParameterValue.EmptyName",
+        "InvalidParameterValue",
+        400,
+        "The configuration set name must be specified.",
+        "REC",
+        _REF + ", recorded messages",
+        "CreateConfigurationSet with an empty name",
+    ),
+    Entry(
+        "InvalidConfigurationSet",
+        "InvalidConfigurationSet",
+        400,
+        "Configuration set <{name}> is invalid: {problem}.",
+        "INF",
+        "code: " + _MODEL + "; message in SES's style",
+        "CreateConfigurationSet with a name SES's naming rules refuse",
+    ),
+    Entry(
+        "LimitExceeded.ConfigurationSets",
+        "LimitExceeded",
+        400,
+        "Maximum configuration sets limit of {limit} reached.",
+        "INF",
+        "code: " + _MODEL + "; quota of 10,000: SES developer guide, quotas",
+        "CreateConfigurationSet beyond 10,000 sets in a region",
+    ),
+    Entry(
+        "ValidationError.MaxItems",
+        "ValidationError",
+        400,
+        "1 validation error detected: Value '{value}' at 'maxItems' failed to satisfy "
+        "constraint: Member must have value greater than or equal to 1",
+        "INF",
+        "AWS's usual validation message, recorded for another SES field (" + _REF + ")",
+        "ListConfigurationSets with MaxItems below 1",
+    ),
+    Entry(
+        "InvalidParameterValue.NextToken",
+        "InvalidParameterValue",
+        400,
+        "Invalid NextToken.",
+        "INF",
+        "the mock's own token format",
+        "ListConfigurationSets with a NextToken the mock did not give",
+    ),
+    Entry(
+        "InvalidParameterValue.EventDestination",
+        "InvalidParameterValue",
+        400,
+        "Event destination <{name}> of configuration set <{set}>: {problem}.",
+        "INF",
+        "SES's naming rules: " + _MODEL + " documentation strings",
+        "an event destination with a bad name, not exactly one destination type, or no event types",
+    ),
+    Entry(
+        "InvalidCloudWatchDestination",
+        "InvalidCloudWatchDestination",
+        400,
+        "Event destination <{name}> of configuration set <{set}>: {problem}.",
+        "INF",
+        "code: " + _MODEL + "; rules: its documentation strings",
+        "a CloudWatch dimension name or default value SES's rules refuse",
+    ),
+    Entry(
+        "InvalidSNSDestination",
+        "InvalidSNSDestination",
+        400,
+        "SNS topic <{arn}> not found.",
+        "REC",
+        "localstack tests/aws/services/ses snapshot, recorded against AWS (" + _REF + ")",
+        "a malformed topic ARN, or a topic the test's declared topics (or moto) do not know",
+    ),
+    Entry(
+        "InvalidFirehoseDestination.Role",
+        "InvalidFirehoseDestination",
+        400,
+        "Invalid IAM role ARN <{arn}>.",
+        "INF",
+        "code: " + _MODEL,
+        "a malformed IAM role ARN in a Firehose destination",
+    ),
+    Entry(
+        "InvalidFirehoseDestination.Stream",
+        "InvalidFirehoseDestination",
+        400,
+        "Invalid Kinesis Firehose delivery stream ARN <{arn}>.",
+        "INF",
+        "code: " + _MODEL,
+        "a malformed delivery stream ARN in a Firehose destination",
+    ),
+    Entry(
+        "EventDestinationAlreadyExists",
+        "EventDestinationAlreadyExists",
+        400,
+        "Event destination <{name}> already exists in configuration set <{set}>.",
+        "INF",
+        "code: " + _MODEL,
+        "CreateConfigurationSetEventDestination of a name the set has",
+    ),
+    Entry(
+        "LimitExceeded.EventDestinations",
+        "LimitExceeded",
+        400,
+        "Maximum event destinations limit of {limit} reached for configuration set <{set}>.",
+        "INF",
+        "code: " + _MODEL + "; quota of 10: SES developer guide, quotas",
+        "an eleventh event destination",
+    ),
+    Entry(
+        "EventDestinationDoesNotExist",
+        "EventDestinationDoesNotExist",
+        400,
+        "No EventDestination found for {set}",
+        "REC",
+        "localstack tests/aws/services/ses snapshot, recorded against AWS (" + _REF + ")",
+        "an update or delete of a destination the set does not have",
+    ),
+    Entry(
+        "TrackingOptionsAlreadyExists",
+        "TrackingOptionsAlreadyExists",
+        400,
+        "There are already tracking options for configuration set",
+        "INF",
+        "by analogy with the recorded TrackingOptionsDoesNotExist (the model says "
+        "TrackingOptionsAlreadyExistsException; real SES drops the suffix on the wire)",
+        "CreateConfigurationSetTrackingOptions on a set that has them",
+    ),
+    Entry(
+        "TrackingOptionsDoesNotExist",
+        "TrackingOptionsDoesNotExist",
+        400,
+        "There are no tracking options for configuration set",
+        "REC",
+        "hashicorp/terraform-provider-aws issue 34842 (aws-sdk-go prints the wire code; the "
+        "model's TrackingOptionsDoesNotExistException is not what SES sends)",
+        "an update or delete of tracking options the set does not have",
+    ),
+    Entry(
+        "InvalidTrackingOptions.Domain",
+        "InvalidTrackingOptions",
+        400,
+        "Invalid custom redirect domain <{domain}>.",
+        "INF",
+        "code: " + _MODEL,
+        "a custom redirect domain that is not a domain name",
+    ),
+    Entry(
+        "InvalidTrackingOptions.Unverified",
+        "InvalidTrackingOptions",
+        400,
+        "The custom redirect domain <{domain}> is not a verified identity of this account.",
+        "DOC",
+        "botocore's documentation of InvalidTrackingOptionsException: returned when the "
+        "tracking domain is not verified; terraform's acceptance test needs a verified domain "
+        "(message: INF)",
+        "a redirect domain that is not a verified identity, once the test declares identities "
+        "(or moto knows some)",
+    ),
+    Entry(
+        "ValidationError",
+        "ValidationError",
+        400,
+        "{count} validation {noun} detected: {problems}",
+        "REC",
+        "recorded enum message for matchingEventTypes (" + _REF + ")",
+        "a missing required parameter or a value outside an enum (botocore does not check "
+        "enums; a hand-written request may lack anything)",
+    ),
+    Entry(
+        "Throttling",
+        "Throttling",
+        400,
+        "Rate exceeded",
+        "REC",
+        _REF + ": an SES non-sending operation over its rate",
+        "a call over an enforced rate limit (DescribeConfigurationSet: 1 a second, DOC)",
+    ),
+)
+"""The errors the operations answer."""
+
+COMMON = (
+    # (code, status, message): the errors every AWS API may answer.
+    ("AccessDeniedException", 400, "You do not have sufficient access to perform this action."),
+    # What SES's Query API answers when IAM denies a call (as users' reports show it).
+    ("AccessDenied", 403, "User is not authorized to perform this action."),
+    ("IncompleteSignature", 400, "The request signature does not conform to AWS standards."),
+    (
+        "InternalFailure",
+        500,
+        "The request processing has failed because of an unknown error, exception or failure.",
+    ),
+    ("InvalidAction", 400, "The action or operation requested is invalid."),
+    (
+        "InvalidClientTokenId",
+        403,
+        "The security token included in the request is invalid.",
+    ),
+    ("InvalidParameterCombination", 400, "Parameters that must not be used together were used."),
+    ("InvalidParameterValue", 400, "An invalid or out-of-range value was supplied."),
+    ("InvalidQueryParameter", 400, "The AWS query string is malformed."),
+    ("MalformedQueryString", 404, "The query string contains a syntax error."),
+    ("MissingAction", 400, "The request is missing an action or a required parameter."),
+    ("MissingAuthenticationToken", 403, "Request is missing Authentication Token"),
+    ("MissingParameter", 400, "A required parameter for the specified action is not supplied."),
+    ("NotAuthorized", 400, "You do not have permission to perform this action."),
+    ("OptInRequired", 403, "The AWS access key ID needs a subscription for the service."),
+    ("RequestExpired", 400, "Request has expired."),
+    ("ServiceUnavailable", 503, "The request has failed due to a temporary failure of the server."),
+    ("ThrottlingException", 400, "Rate exceeded"),
+    ("ValidationError", 400, "The input fails to satisfy the constraints."),
+)
+"""Codes every AWS API may answer, as ``add_error`` accepts them (DOC: SES Common Errors)."""
+
+CATALOGUE = {entry.key: entry for entry in ENTRIES}
+_COMMON = {code: (status, message) for code, status, message in COMMON}
+_COMMON["Throttling"] = (400, "Rate exceeded")  # SES's own spelling (REC)
+
+
+def error(key: str, **fields: object) -> SesError:
+    """The catalogued error ``key``, its message filled in with ``fields``."""
+    return CATALOGUE[key].error(**fields)
+
+
+def common_error(code: str) -> tuple[int, str] | None:
+    """(status, message) of a code every AWS API may answer, or None."""
+    return _COMMON.get(code)
+
+
+def known_codes() -> dict[str, tuple[int, str]]:
+    """Every code in the catalogue with its status and a message: ``add_error``'s vocabulary."""
+    out = {code: value for code, value in _COMMON.items()}
+    for entry in ENTRIES:
+        if "{" not in entry.message:
+            out.setdefault(entry.code, (entry.status, entry.message))
+        else:
+            out.setdefault(entry.code, (entry.status, f"{entry.code} (injected)"))
+    return out
+
+
+def markdown() -> str:
+    """The catalogue as the README's table."""
+    lines = [
+        "| code | HTTP | message | evidence | answered for |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for entry in ENTRIES:
+        message = entry.message.replace("|", "\\|")
+        lines.append(
+            f"| `{entry.code}` | {entry.status} | `{message}` | **{entry.evidence}**: "
+            f"{entry.source} | {entry.when} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,80 @@
+"""What the account is known to have beyond its sets: verified identities and SNS topics.
+
+Real SES refuses a tracking redirect domain that is not a verified identity, and an SNS event
+destination whose topic does not exist. The mock cannot know a real account's identities and
+topics, so it checks only what it has been told: once a test declares identities (or topics), or
+moto, active beside it, holds some, an unknown one is refused with SES's error. A test that
+declares none, without moto, is answered as before: anything well-formed is accepted.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+class Known:
+    """The identities and topics one mock was told about (and its outer mock's, when nested)."""
+
+    def __init__(self) -> None:
+        self.identities: set[tuple[str, str, str]] = set()  # (account, region, identity)
+        self.topics: set[str] = set()
+        self.parent: Known | None = None
+
+    def _chain(self) -> list[Known]:
+        out: list[Known] = []
+        known: Known | None = self
+        while known is not None:
+            out.append(known)
+            known = known.parent
+        return out
+
+    def identity_verified(self, domain: str, account: str, region: str) -> bool | None:
+        """Whether ``domain`` (or a domain above it) is verified; None when nothing is known."""
+        declared = {
+            identity
+            for known in self._chain()
+            for (acc, reg, identity) in known.identities
+            if (acc, reg) == (account, region)
+        }
+        declared |= _moto_identities(account, region)
+        if not declared:
+            return None
+        labels = domain.lower().split(".")
+        return any(".".join(labels[i:]) in declared for i in range(len(labels) - 1))
+
+    def topic_exists(self, arn: str) -> bool | None:
+        """Whether the topic ``arn`` exists; None when nothing is known about topics there."""
+        declared = {topic for known in self._chain() for topic in known.topics}
+        parts = arn.split(":")
+        declared |= _moto_topics(parts[4], parts[3]) if len(parts) > 5 else set()
+        if not declared:
+            return None
+        return arn in declared
+
+
+def _moto_backend(module: str, name: str, account: str, region: str) -> Any:
+    """moto's backend for a service, when moto is loaded and its mock is active; else None."""
+    core = sys.modules.get("moto.core.models")
+    stubber = getattr(core, "botocore_stubber", None)
+    if not getattr(stubber, "enabled", False) or module not in sys.modules:
+        return None
+    try:
+        return getattr(sys.modules[module], name)[account][region]
+    except Exception:  # another moto version's layout: know nothing rather than guess
+        return None
+
+
+def _moto_identities(account: str, region: str) -> set[str]:
+    backend = _moto_backend("moto.ses.models", "ses_backends", account, region)
+    if backend is None:
+        return set()
+    found: set[str] = set()
+    for attribute in ("email_identities", "domains", "addresses"):  # moto 5.2, and earlier
+        found.update(str(item).lower() for item in getattr(backend, attribute, ()) or ())
+    return found
+
+
+def _moto_topics(account: str, region: str) -> set[str]:
+    backend = _moto_backend("moto.sns.models", "sns_backends", account, region)
+    return set(getattr(backend, "topics", {}) or {}) if backend is not None else set()
