@@ -163,7 +163,7 @@ def _moto_per_call(rounds: int, count: int, call: Callable[[Any], Callable[[], A
 
 def fixture_cost(count: int) -> None:
     print("per-test cost of the fixture (10 sets from YAML)", flush=True)
-    from pytest_sesmock.yaml_file import load_yaml
+    from pytest_sesmock.doors.yaml_file import load_yaml
 
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "ses_mock.yaml"
@@ -256,7 +256,7 @@ def suite_cost(count: int, rounds: int) -> None:
                 "pytest",
                 "-q",
                 "-p",
-                "pytest_sesmock.plugin",
+                "pytest_sesmock.doors.plugin",
                 "-p",
                 "no:cacheprovider",
                 "ours",
@@ -287,7 +287,7 @@ def import_cost(rounds: int) -> None:
     base = "import pytest, botocore.session, botocore.client"
     # Each run a fresh interpreter: pytest and botocore first, then the plugin, timed on its own.
     timed = (
-        f"{base}; import time; started = time.perf_counter(); import pytest_sesmock.plugin; "
+        f"{base}; import time; started = time.perf_counter(); import pytest_sesmock.doors.plugin; "
         "print(time.perf_counter() - started)"
     )
     env = _cached_env()
@@ -302,7 +302,7 @@ def import_cost(rounds: int) -> None:
     ]
     extra = statistics.median(samples)
     row(
-        "import of pytest_sesmock.plugin",
+        "import of pytest_sesmock.doors.plugin",
         f"{extra * 1e3:.1f} ms",
         "target < 15 ms",
         check(extra < 0.015),
@@ -311,7 +311,7 @@ def import_cost(rounds: int) -> None:
         [
             sys.executable,
             "-c",
-            base + "; import sys, pytest_sesmock.plugin; print(sorted("
+            base + "; import sys, pytest_sesmock.doors.plugin; print(sorted("
             "m for m in ('yaml', 'responses', 'freezegun', 'requests', 'http.server') "
             "if m in sys.modules))",
         ],
@@ -330,7 +330,7 @@ def _cached_env() -> dict[str, str]:
 
 def scale(count: int) -> None:
     print("scale", flush=True)
-    from pytest_sesmock.yaml_file import parse_yaml
+    from pytest_sesmock.doors.yaml_file import parse_yaml
 
     # Both sizes live in one mock, in two regions, and are measured in alternating rounds.
     with SesMock(rate_limit="off") as mock:

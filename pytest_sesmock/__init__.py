@@ -6,31 +6,42 @@ import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from .adapters.botocore import install as _install
 from .errors import DeclarationError, NotMockedError
-from .interception import install as _install
 
 if "pytest" in sys.modules:
     # Before the helpers are imported: their failures then explain themselves the pytest way.
     # Outside pytest nothing imports pytest for this.
-    sys.modules["pytest"].register_assert_rewrite("pytest_sesmock.assertions")
+    sys.modules["pytest"].register_assert_rewrite("pytest_sesmock.core.assertions")
 
 if TYPE_CHECKING:
-    from .decorator import mock_ses
-    from .mock import SesMock, current_mock
-    from .records import Call
+    from .core.mock import SesMock, current_mock
+    from .core.names import UnknownNameError
+    from .core.records import Call
+    from .doors.decorator import mock_ses
+    from .doors.options import OptionError
 
 __all__ = [
     "Call",
     "DeclarationError",
     "NotMockedError",
+    "OptionError",
     "SesMock",
+    "UnknownNameError",
     "current_mock",
     "mock_ses",
 ]
 
 # The mock itself is imported on first use, so that a suite that never uses it pays only for
 # the hooks below (pytest imports this package through the plugin's entry point).
-_LAZY = {"Call": "records", "SesMock": "mock", "current_mock": "mock", "mock_ses": "decorator"}
+_LAZY = {
+    "Call": "core.records",
+    "OptionError": "doors.options",
+    "SesMock": "core.mock",
+    "UnknownNameError": "core.names",
+    "current_mock": "core.mock",
+    "mock_ses": "doors.decorator",
+}
 
 
 def __getattr__(name: str) -> Any:

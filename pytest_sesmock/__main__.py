@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import NoReturn
 
+from .adapters.server import SesServer
+from .core.mock import SesMock
+from .doors.options import RATE_LIMIT_MODES, OptionError
+from .doors.yaml_file import load_yaml
 from .errors import DeclarationError
-from .mock import SesMock
-from .options import RATE_LIMIT_MODES, OptionError
-from .server import SesServer
-from .yaml_file import load_yaml
 
 PROG = "python -m pytest_sesmock"
 

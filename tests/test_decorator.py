@@ -12,8 +12,8 @@ import boto3
 import pytest
 from conftest import HERE
 
-from pytest_sesmock import DeclarationError, SesMock, current_mock, interception, mock_ses
-from pytest_sesmock.options import OptionError
+from pytest_sesmock import DeclarationError, OptionError, SesMock, current_mock, mock_ses
+from pytest_sesmock.adapters import botocore as interception
 
 
 def exists(name: str, region: str = "us-east-1") -> bool:

@@ -13,8 +13,9 @@ from botocore import handlers
 from conftest import marketing
 
 import pytest_sesmock
-from pytest_sesmock import NotMockedError, SesMock, interception
-from pytest_sesmock.credentials import FAKE_ACCESS_KEY_ID
+from pytest_sesmock import NotMockedError, SesMock
+from pytest_sesmock.adapters import botocore as interception
+from pytest_sesmock.adapters.environment import FAKE_ACCESS_KEY_ID
 
 
 def _name(client: Any) -> str:
@@ -56,8 +57,8 @@ def test_patch_client_covers_a_client_created_before_import(ses_mock: SesMock) -
 
 
 def test_install_is_idempotent(ses_mock: SesMock, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest_sesmock.interception.install()
-    pytest_sesmock.interception.install()
+    pytest_sesmock.adapters.botocore.install()
+    pytest_sesmock.adapters.botocore.install()
     ours = [
         spec
         for spec in handlers.BUILTIN_HANDLERS

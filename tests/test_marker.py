@@ -6,7 +6,7 @@ import pytest
 
 HELPERS = """
 import boto3, pytest
-from pytest_sesmock import interception
+from pytest_sesmock.adapters import botocore as interception
 
 def names(region="us-east-1"):
     ses = boto3.client("ses", region_name=region)

@@ -15,9 +15,8 @@ from conftest import HERE, marketing
 from freezegun import freeze_time
 from moto import mock_aws
 
-from pytest_sesmock import SesMock, current_mock, mock_ses
+from pytest_sesmock import SesMock, UnknownNameError, current_mock, mock_ses
 from pytest_sesmock.catalogue import CATALOGUE, markdown
-from pytest_sesmock.names import UnknownNameError
 
 ONE_ATTEMPT = Config(retries={"mode": "standard", "total_max_attempts": 1})
 

@@ -14,7 +14,7 @@ def test_state_is_reset_after_a_failing_test(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         import boto3, pytest
-        from pytest_sesmock import interception
+        from pytest_sesmock.adapters import botocore as interception
 
         def test_declares_and_fails(ses_mock):
             ses_mock.add_configuration_set({"Name": "leaky"})
@@ -44,7 +44,7 @@ def test_running_pytest_twice_in_one_process_registers_once(pytester: pytest.Pyt
         """
         import boto3
         from botocore import handlers
-        from pytest_sesmock import interception
+        from pytest_sesmock.adapters import botocore as interception
 
         def test_once(ses_mock):
             ours = [s for s in handlers.BUILTIN_HANDLERS if s[1] is interception.on_before_send]

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_sesmock import DeclarationError, SesMock
-from pytest_sesmock.yaml_file import parse_yaml
+from pytest_sesmock.doors.yaml_file import parse_yaml
 
 ATTRIBUTES = ["eventDestinations", "trackingOptions", "deliveryOptions", "reputationOptions"]
 VALID_NAME = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=64)
@@ -193,7 +193,7 @@ def test_marked(n):
     assert ses.list_configuration_sets()["ConfigurationSets"] == [{{"Name": "marked"}}]
 
 def test_no_mock_outside():
-    from pytest_sesmock import interception
+    from pytest_sesmock.adapters import botocore as interception
     assert interception.active == []
     assert "AWS_ACCESS_KEY_ID" not in os.environ
 """
@@ -231,7 +231,7 @@ REPORT_STATE = """
 import json, os
 
 def pytest_unconfigure(config):
-    from pytest_sesmock import interception
+    from pytest_sesmock.adapters import botocore as interception
     with open("state.json", "w") as out:
         json.dump({"active": len(interception.active),
                    "fake_key": "AWS_ACCESS_KEY_ID" in os.environ}, out)

@@ -33,7 +33,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from conftest import SNS_DESTINATION
 
-from pytest_sesmock import SesMock, interception
+from pytest_sesmock import SesMock
+from pytest_sesmock.adapters import botocore as interception
 from pytest_sesmock.server import MAX_BODY, SesServer
 
 NS = "{http://ses.amazonaws.com/doc/2010-12-01/}"

@@ -77,7 +77,7 @@ def test_directory_yaml_applies_below_and_nearer_overrides(pytester: pytest.Pyte
                 assert describe("deep-only") is None
 
             def test_without_mock():
-                from pytest_sesmock import interception
+                from pytest_sesmock.adapters import botocore as interception
                 assert interception.active == []
             """,
         },
@@ -244,14 +244,14 @@ def test_pasted_aws_cli_yaml_output_works_unchanged(pytester: pytest.Pytester) -
 def test_each_file_is_read_once_per_session(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pytest_sesmock.yaml_file as yaml_file
+    import pytest_sesmock.doors.yaml_file as yaml_file
 
     monkeypatch.setattr(yaml_file, "parse_yaml", yaml_file.parse_yaml)  # restored afterwards
     write(
         pytester,
         {
             "conftest.py": """
-            import pytest_sesmock.yaml_file as yaml_file
+            import pytest_sesmock.doors.yaml_file as yaml_file
 
             yaml_file.parsed = []
             original = yaml_file.parse_yaml
@@ -266,7 +266,7 @@ def test_each_file_is_read_once_per_session(
             "sub/ses_mock.yaml": "configuration_sets:\n  - Name: once\n",
             "sub/test_many.py": """
             import boto3, pytest
-            import pytest_sesmock.yaml_file as yaml_file
+            import pytest_sesmock.doors.yaml_file as yaml_file
 
             @pytest.mark.parametrize("n", range(5))
             def test_many(ses_mock, n):

@@ -23,14 +23,14 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.hooks import HierarchicalEmitter
 from botocore.httpsession import URLLib3Session
 
+from ..core.active import active
+from ..errors import NotMockedError
 from . import backoff
-from .activation import active
-from .credentials import FAKE_CREDENTIALS
-from .errors import NotMockedError
+from .environment import FAKE_CREDENTIALS
 from .network import is_aws_host
 
 if TYPE_CHECKING:
-    from .activation import Journal
+    from ..core.active import Journal
 
 
 def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
@@ -177,6 +177,6 @@ def _guarded(send: Any) -> Any:
 
 def action_of(request: AWSPreparedRequest) -> str | None:
     """The Query ``Action`` of a request, if it has one."""
-    from .wire import parse_form
+    from ..protocols.query import parse_form
 
     return parse_form(request.body).get("Action")

@@ -11,10 +11,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
-from . import activation
-from .declaration import Declaration, parse_entry, parse_identities, parse_topics
-from .errors import DeclarationError
-from .mock import SesMock
+from ..core import active as activation
+from ..core.mock import SesMock
+from ..errors import DeclarationError
+from ..state.declaration import Declaration, parse_entry, parse_identities, parse_topics
 from .options import Options, check_options, current_defaults
 
 T = TypeVar("T")

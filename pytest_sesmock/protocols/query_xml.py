@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
-from .errors import SesError
+from ..errors import SesError
 from .model import service_model
 
 Writer = Callable[[Any, list[str]], None]

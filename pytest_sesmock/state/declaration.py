@@ -13,10 +13,10 @@ from typing import Any
 
 from botocore.model import ListShape, Shape, StringShape, StructureShape
 
+from ..errors import DeclarationError, did_you_mean
+from ..protocols.model import operation_model
 from . import rules
 from .configuration_set import ConfigurationSet, default_reputation_options
-from .errors import DeclarationError, did_you_mean
-from .model import operation_model
 
 _OUTPUT = "DescribeConfigurationSet"
 # Keys of a pasted describe_configuration_set output that describe the call, not the set.

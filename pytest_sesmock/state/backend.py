@@ -6,10 +6,10 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from . import catalogue
+from .. import catalogue
+from ..errors import DeclarationError, SesError
 from .configuration_set import ConfigurationSet
 from .declaration import Declaration, DeclaredIdentity, DeclaredTopic
-from .errors import DeclarationError, SesError
 from .known import Known
 
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import rules
-from .errors import did_you_mean
+from ..errors import did_you_mean
+from ..state import rules
 
 RATE_LIMIT_MODES = ("off", "track", "enforce")
 DEFAULT_RATE_LIMIT = "track"

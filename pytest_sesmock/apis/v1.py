@@ -13,11 +13,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from . import rules
-from .backend import Backend, Context
-from .catalogue import error
-from .configuration_set import ConfigurationSet
-from .serializer import Reusable
+from ..catalogue import error
+from ..protocols.query_xml import Reusable
+from ..state import rules
+from ..state.backend import Backend, Context
+from ..state.configuration_set import ConfigurationSet
 
 Operation = Callable[[Backend, Context, Mapping[str, Any]], Mapping[str, Any]]
 

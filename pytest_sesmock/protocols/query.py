@@ -16,7 +16,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 
-from . import catalogue
+from .. import catalogue
 
 Flat = Mapping[str, str]
 Problems = list[str]

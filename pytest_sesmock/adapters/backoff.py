@@ -15,8 +15,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .activation import Journal
-    from .mock import SesMock
+    from ..core.active import Journal
+    from ..core.mock import SesMock
 
 _local = threading.local()
 # Seconds of waiting skipped so far. botocore's adaptive bucket reads a clock that includes them,

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .errors import DeclarationError
-from .hints import take_hints
+from ..core.hints import take_hints
+from ..errors import DeclarationError
 from .options import (
     RATE_LIMIT_MODES,
     Defaults,
@@ -31,9 +31,9 @@ from .options import (
 )
 
 if TYPE_CHECKING:  # imported when first used: a suite that never uses the mock pays nothing
-    from .declaration import Declaration, Declared
-    from .mock import SesMock
-    from .server import SesServer
+    from ..adapters.server import SesServer
+    from ..core.mock import SesMock
+    from ..state.declaration import Declaration, Declared
 
 YAML_FILE_NAME = "ses_mock.yaml"
 """The file beside a conftest.py whose declarations apply to the tests at and below it."""
@@ -260,8 +260,8 @@ def _active_mock(request: pytest.FixtureRequest, plan: _Plan, directory: Path) -
     ``directory``, active while the fixture is. Inside another active mock (a wider scope's)
     it takes that mock's region, account and rate-limit mode unless the plan names its own.
     """
-    from .activation import innermost
-    from .mock import SesMock
+    from ..core.active import innermost
+    from ..core.mock import SesMock
 
     session = request.config.stash[_SESSION]
     outer = innermost()
@@ -331,7 +331,7 @@ def session_ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
 @pytest.fixture
 def ses_mock_server(ses_mock: SesMock) -> Iterator[SesServer]:
     """``ses_mock`` served over HTTP on 127.0.0.1 (``.endpoint_url``), for other processes."""
-    from .server import SesServer
+    from ..adapters.server import SesServer
 
     # Port 0: every test (and every xdist worker) gets a free port of its own.
     with SesServer(ses_mock, "127.0.0.1", 0) as server:

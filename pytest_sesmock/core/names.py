@@ -13,10 +13,10 @@ from typing import Any
 
 from botocore import xform_name
 
-from . import catalogue
-from .errors import did_you_mean
-from .model import operation_model
-from .operations import OPERATIONS
+from .. import catalogue
+from ..apis.v1 import OPERATIONS
+from ..errors import did_you_mean
+from ..protocols.model import operation_model
 
 
 class UnknownNameError(ValueError):
@@ -59,7 +59,7 @@ def operation(name: object) -> str:
 
 
 def _known_ses_operation(name: str) -> bool:
-    from .model import service_model
+    from ..protocols.model import service_model
 
     names = service_model().operation_names
     return name in names or name in {xform_name(op) for op in names}

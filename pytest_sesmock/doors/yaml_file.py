@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import rules
-from .declaration import (
+from ..errors import DeclarationError, did_you_mean
+from ..state import rules
+from ..state.declaration import (
     Declaration,
     Declared,
     DeclaredIdentity,
@@ -34,7 +35,6 @@ from .declaration import (
     parse_identities,
     parse_topics,
 )
-from .errors import DeclarationError, did_you_mean
 
 _TOP_KEYS = ("region", "account", "configuration_sets", "identities", "sns_topics", "fixtures")
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from .credentials import FakeEnvironment
+from ..adapters.environment import FakeEnvironment
 
 if TYPE_CHECKING:
     from .mock import SesMock
@@ -85,7 +85,9 @@ class _Patches:
         self._requests: Any = None
 
     def apply(self, mock: SesMock) -> None:
-        from . import backoff, interception, network, requests_clients
+        from ..adapters import backoff, network
+        from ..adapters import botocore as interception
+        from ..adapters import requests as requests_clients
 
         try:
             self.environment.start(mock.region)
@@ -100,7 +102,7 @@ class _Patches:
             raise
 
     def undo(self) -> None:
-        from . import network
+        from ..adapters import network
 
         network.unguard()
         if self._requests is not None:

@@ -14,19 +14,23 @@ from urllib.parse import urlsplit
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.model import Shape
 
-from . import activation, assertions, catalogue, hints, interception, names, rules
-from .backend import Backend, Context, resolve
-from .credentials import default_region
-from .declaration import Declaration, parse_entry, parse_identities, parse_topics
-from .errors import DeclarationError, SesError
+from .. import catalogue
+from ..adapters import botocore as interception
+from ..adapters.environment import default_region
+from ..apis.v1 import OPERATIONS, Operation
+from ..doors.options import DEFAULT_RATE_LIMIT, check_rate_limit
+from ..errors import DeclarationError, SesError
+from ..protocols.model import operation_model
+from ..protocols.query import decode_params, parse_form, region_of
+from ..protocols.query_xml import ResponseSerializer, serialize_error
+from ..state import rules
+from ..state.backend import Backend, Context, resolve
+from ..state.declaration import Declaration, parse_entry, parse_identities, parse_topics
+from . import active as activation
+from . import assertions, hints, names
 from .faults import Faults, configuration_set_of, make_fault
-from .model import operation_model
-from .operations import OPERATIONS, Operation
-from .options import DEFAULT_RATE_LIMIT, check_rate_limit
 from .rate_limit import RateLimiter
 from .records import Call
-from .serializer import ResponseSerializer, serialize_error
-from .wire import decode_params, parse_form, region_of
 
 DEFAULT_ACCOUNT = "123456789012"
 

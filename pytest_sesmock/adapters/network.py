@@ -18,10 +18,10 @@ import socket
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .errors import NotMockedError
+from ..errors import NotMockedError
 
 if TYPE_CHECKING:
-    from .activation import Journal
+    from ..core.active import Journal
 
 AWS_DOMAINS = ("amazonaws.com", "amazonaws.com.cn", "api.aws")
 """Domains of real AWS endpoints: a host in one of them is AWS."""

@@ -26,8 +26,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from .activation import active
-from .errors import NotMockedError
+from ..core.active import active
+from ..errors import NotMockedError
 from .network import is_aws_host
 
 _SES_HOST = re.compile(r"^email(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")

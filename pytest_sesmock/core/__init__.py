@@ -1,0 +1,1 @@
+"""The mock itself: the ``SesMock`` facade, the pipeline every request takes, records and limits."""

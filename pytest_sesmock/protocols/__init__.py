@@ -1,0 +1,1 @@
+"""The wire: botocore's service models, Query (form in, XML out) and rest-json (JSON both ways)."""

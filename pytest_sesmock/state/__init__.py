@@ -1,0 +1,1 @@
+"""What the mock holds: configuration sets in layers, declarations, and SES's naming rules."""
