@@ -14,7 +14,7 @@ answer is the only one, and requests to AWS that nobody answered are refused (ot
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import botocore.session
@@ -33,14 +33,39 @@ if TYPE_CHECKING:
     from ..core.active import Journal
 
 
+class MockResponse(AWSResponse):
+    """A response the mock answered (so botocore's backoff after it can be free)."""
+
+    answered_by_mock = True
+
+
+class _Body:
+    """The raw body botocore reads a response from."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self._data
+
+    def read(self, *_: Any, **__: Any) -> bytes:
+        data, self._data = self._data, b""
+        return data
+
+
 def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     """Answer an SES request from the innermost active mock."""
     if not active:
         return None
     mock = active[-1]
-    response = mock.answer(request)
-    backoff.note_answering(mock if response is not None else None)
-    return response
+    answer = mock.answer(request)
+    backoff.note_answering(mock if answer is not None else None)
+    if answer is None:
+        return None
+    # AWSResponse copies the headers into its own case-insensitive mapping.
+    return MockResponse(request.url, answer.status, cast(Any, answer.headers), _Body(answer.body))
 
 
 def on_before_sign(request: Any, **_: Any) -> None:
@@ -173,10 +198,3 @@ def _guarded(send: Any) -> Any:
         return send(self, request)
 
     return guarded_send
-
-
-def action_of(request: AWSPreparedRequest) -> str | None:
-    """The Query ``Action`` of a request, if it has one."""
-    from ..protocols.query import parse_form
-
-    return parse_form(request.body).get("Action")

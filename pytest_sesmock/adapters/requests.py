@@ -83,10 +83,10 @@ def _response(adapter: Any, request: Any, answer: Any) -> Any:
     from urllib3 import HTTPResponse
 
     raw = HTTPResponse(
-        body=io.BytesIO(answer.content),
-        headers=dict(answer.headers),
-        status=answer.status_code,
-        reason=reasons.get(answer.status_code, ""),
+        body=io.BytesIO(answer.body),
+        headers=answer.headers,
+        status=answer.status,
+        reason=reasons.get(answer.status, ""),
         preload_content=False,
         decode_content=False,
     )

@@ -181,7 +181,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._refused_length = 0
         try:
             response = self._answer()
-            status, headers, body = response.status_code, dict(response.headers), response.content
+            status, headers, body = response.status, response.headers, response.body
         except _ClientGone:
             self.close_connection = True
             return

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 from ..catalogue import error
+from ..protocols.base import Operation
+from ..protocols.model import V1
+from ..protocols.query import QueryWire
 from ..protocols.query_xml import Reusable
 from ..state import rules
 from ..state.backend import Backend, Context
 from ..state.configuration_set import ConfigurationSet
-
-Operation = Callable[[Backend, Context, Mapping[str, Any]], Mapping[str, Any]]
 
 # SES quotas (developer guide): configuration sets per account and region, destinations per set.
 MAX_CONFIGURATION_SETS = 10_000
@@ -284,3 +285,11 @@ OPERATIONS: dict[str, Operation] = {
     "UpdateConfigurationSetSendingEnabled": update_configuration_set_sending_enabled,
 }
 """The SES operations the mock serves, by name."""
+
+
+def wire() -> QueryWire:
+    """SES v1 on the wire: the Query protocol over these operations."""
+    return _WIRE
+
+
+_WIRE = QueryWire(V1, "SES", OPERATIONS)

@@ -2,107 +2,30 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from types import MappingProxyType, TracebackType
-from typing import Any, cast
-from urllib.parse import urlsplit
-
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from botocore.model import Shape
+from collections.abc import Hashable, Mapping, Sequence
+from types import TracebackType
+from typing import Any
 
 from .. import catalogue
-from ..adapters import botocore as interception
-from ..adapters.environment import default_region
-from ..apis.v1 import OPERATIONS, Operation
 from ..doors.options import DEFAULT_RATE_LIMIT, check_rate_limit
 from ..errors import DeclarationError, SesError
-from ..protocols.model import operation_model
-from ..protocols.query import decode_params, parse_form, region_of
-from ..protocols.query_xml import ResponseSerializer, serialize_error
+from ..protocols.base import Answer, Decoded, PlainRequest
 from ..state import rules
-from ..state.backend import Backend, Context, resolve
+from ..state.backend import Backend, resolve
 from ..state.declaration import Declaration, parse_entry, parse_identities, parse_topics
 from . import active as activation
-from . import assertions, hints, names
-from .faults import Faults, configuration_set_of, make_fault
+from . import assertions, names, pipeline
+from .faults import Faults, make_fault
 from .rate_limit import RateLimiter
 from .records import Call
+from .region import default_region
 
 DEFAULT_ACCOUNT = "123456789012"
 
 
-@dataclass(frozen=True)
-class _Served:
-    """One served operation, with everything about it that can be prepared once."""
-
-    input_shape: Shape | None
-    run: Operation
-    serializer: ResponseSerializer
-
-
-_served: dict[str, _Served] = {}
-
-
-def _served_operation(action: str) -> _Served | None:
-    found = _served.get(action)
-    if found is None and action in OPERATIONS:
-        model = operation_model(action)
-        found = _served[action] = _Served(
-            model.input_shape, OPERATIONS[action], ResponseSerializer(model)
-        )
-    return found
-
-
-Decoded = tuple[str, _Served, Mapping[str, Any], "SesError | None"]
-_DECODED_KEPT = 1024
-
-
-class MockResponse(AWSResponse):
-    """A response the mock answered (so botocore's backoff after it can be free)."""
-
-    answered_by_mock = True
-
-
 _THROTTLED = catalogue.error("Throttling")
-
-
-def _attempt(header: str | bytes | None) -> int:
-    """The attempt number in ``amz-sdk-request: attempt=2; max=3``; 1 when absent."""
-    if isinstance(header, bytes):
-        header = header.decode("latin-1")
-    if not header or not header.startswith("attempt="):
-        return 1
-    number = header[8:].partition(";")[0].strip()
-    return int(number) if number.isdigit() else 1
-
-
-def request_id() -> str:
-    """A random (version 4) UUID, as SES's request ids are; cheaper than ``str(uuid4())``."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    text = raw.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-class _Body:
-    """The raw body botocore reads a response from."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: Any) -> Any:
-        yield self._data
-
-    def read(self, *_: Any, **__: Any) -> bytes:
-        data, self._data = self._data, b""
-        return data
 
 
 class SesMock:
@@ -135,7 +58,7 @@ class SesMock:
         self.rate_limiter = RateLimiter()
         self.faults = Faults()
         self._clock_offset = 0.0
-        self._decoded: dict[str, Decoded] = {}
+        self._decoded: dict[Hashable, Decoded] = {}
         self._clock_lock = threading.Lock()
         self._outer: SesMock | None = None
         self._active = False
@@ -250,7 +173,9 @@ class SesMock:
 
         Clients created after ``pytest_sesmock`` was imported need no patching. Returns ``client``.
         """
-        interception.patch_client(client)
+        from ..adapters.botocore import patch_client
+
+        patch_client(client)
         return client
 
     # -- time, limits and faults ---------------------------------------------------------------
@@ -380,132 +305,18 @@ class SesMock:
 
     # -- answering (the hot path) --------------------------------------------------------------
 
-    def _decode(self, body: object, url: str) -> Decoded | None:
-        """(action, operation, parameters, error to answer) of a request; None if not served.
+    def answer(self, request: PlainRequest) -> Answer | None:
+        """The plain answer to one SES request, or None for an operation this mock does not
+        serve. Every adapter calls this (see ``core.pipeline``)."""
+        return pipeline.answer(self, request)
 
-        Code under test sends the same few requests again and again, and botocore's retries
-        repeat them exactly: a body seen before in this mock is decoded once. Per mock, so that
-        nothing decoded in one test is shared with the next; the parameters are read-only.
-        """
-        if type(body) is str:
-            known = self._decoded.get(body)
-            if known is not None:
-                return known
-        # A Query request carries its form in the body (botocore), or in the URL (a GET).
-        flat = parse_form(body) or parse_form(urlsplit(url).query)
-        action = flat.get("Action", "")
-        served = _served_operation(action)
-        if served is None:
-            return None
-        invalid: SesError | None = None
-        try:
-            params: Mapping[str, Any] = MappingProxyType(decode_params(served.input_shape, flat))
-        except SesError as error:  # recorded with what was sent, as it could not be decoded
-            sent = {k: v for k, v in flat.items() if k not in ("Action", "Version")}
-            params, invalid = MappingProxyType(sent), error
-        decoded = (action, served, params, invalid)
-        if type(body) is str and invalid is None:
-            if len(self._decoded) >= _DECODED_KEPT:
-                self._decoded.pop(next(iter(self._decoded)))
-            self._decoded[body] = decoded
-        return decoded
+    def throttling_error(self) -> SesError:
+        """What a call over an enforced rate limit is answered with."""
+        return _THROTTLED
 
-    def answer(self, request: AWSPreparedRequest) -> AWSResponse | None:
-        """The response to one SES request, or None for an operation this mock does not serve."""
-        decoded = self._decode(request.body, request.url)
-        if decoded is None:
-            return None  # another in-process mock may answer; the network guard stops the rest
-        action, served, params, invalid = decoded
-        headers = request.headers
-        url = request.url
-        # The endpoint host usually tells the region; the signature is read only when it does not.
-        region = region_of(url, None) or region_of(url, headers.get("Authorization")) or self.region
-        now = self.time()
-        rid = request_id()
-        throttled = False
-        hint: str | None = None
-        try:
-            if invalid is not None:
-                raise invalid
-            if self.rate_limit != "off":
-                throttled = not self.rate_limiter.allow(self.account, region, action, now)
-                if throttled and self.rate_limit == "enforce":
-                    raise _THROTTLED
-            fault = self.faults.take(action, params)
-            if fault is not None:
-                raise fault
-            result = served.run(self.backend, Context(self.account, region, now), params)
-            status, body, code = 200, served.serializer.serialize(result, rid), None
-        except SesError as error:
-            status, body, code = error.status, serialize_error(error, rid), error.code
-            if code == "ConfigurationSetDoesNotExist":
-                hint = self._hint_elsewhere(action, params, region)
-        call = Call(
-            action,
-            params,
-            region,
-            self.account,
-            now,
-            status,
-            code,
-            throttled,
-            _attempt(headers.get("amz-sdk-request")),
-            hint,
-        )
-        mock: SesMock | None = self
-        while mock is not None:  # the mocks around a nested one see its calls too
-            mock.calls.append(call)
-            mock = mock._outer
-        response_headers = {
-            "x-amzn-RequestId": rid,
-            "Content-Type": "text/xml",
-            "Content-Length": str(len(body)),
-        }
-        # AWSResponse copies the headers into its own case-insensitive mapping.
-        return MockResponse(request.url, status, cast(Any, response_headers), _Body(body))
-
-    def _hint_elsewhere(self, action: str, params: Mapping[str, Any], region: str) -> str | None:
-        """When the set a call did not find lives in another region or account, say where."""
-        name = configuration_set_of(params)
-        if name is None:
-            return None
-        places = [
-            region_ if account == self.account else f"{region_} (account {account})"
-            for account, region_ in self.backend.placements(name)
-            if (account, region_) != (self.account, region)
-        ]
-        if not places:
-            return None
-        hint = (
-            f"configuration set {name!r} exists in {' and '.join(places)}, but this {action} "
-            f"call was made in {region} (account {self.account}), where it does not exist. "
-            f"Declare it in {region} too, or create the client with region_name (or "
-            "AWS_DEFAULT_REGION) naming the region it lives in."
-        )
-        hints.note_hint(hint)
-        return hint
-
-    def explain_unanswered(self, request: AWSPreparedRequest) -> str:
-        """Why a request that reached botocore's network path is refused, and what to do."""
-        host = urlsplit(request.url).hostname or request.url
-        action = interception.action_of(request) if host.startswith("email") else None
-        served = ", ".join(sorted(OPERATIONS))
-        if action in OPERATIONS:
-            return (
-                f"SES {action} was sent by a botocore client that pytest-sesmock does not "
-                "intercept (created before pytest_sesmock was imported?); route it through "
-                "the mock with ses_mock.patch_client(client). The request was not sent."
-            )
-        if action:
-            return (
-                f"SES operation {action} is not mocked by pytest-sesmock (it serves {served}) "
-                "and no other in-process mock answered it; the request was not sent."
-            )
-        return (
-            f"pytest-sesmock is active and {request.method} {request.url} would have left the "
-            "process; only SES is mocked here (use an in-process mock such as moto for other "
-            "services). The request was not sent."
-        )
+    def explain_unanswered(self, request: PlainRequest) -> str:
+        """Why a request to AWS that nobody in-process answered is refused, and what to do."""
+        return pipeline.explain_unanswered(self, request)
 
 
 def _resolved(operation: str | None, params: Mapping[str, Any]) -> str | None:

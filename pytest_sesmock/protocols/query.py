@@ -8,15 +8,18 @@ checks them and answered with ``ValidationError``.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import datetime, timezone
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
 
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 
 from .. import catalogue
+from ..errors import SesError
+from .base import Answer, Decoded, Operation, PlainRequest, Served
+from .model import operation_model
 
 Flat = Mapping[str, str]
 Problems = list[str]
@@ -39,9 +42,6 @@ _RECORDED_ENUM_ORDER = {
     ),
 }
 
-_HOST_REGION = re.compile(r"^email(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$")
-_SCOPE_REGION = re.compile(r"Credential=[^/,]*/\d{8}/([^/,]+)/")
-
 
 def parse_form(body: object) -> dict[str, str]:
     """The form fields of a request body; the last one wins for a repeated key.
@@ -63,29 +63,6 @@ def parse_form(body: object) -> dict[str, str]:
             value = unquote_plus(value)
         out[key] = value
     return out
-
-
-_url_regions: dict[str, str] = {}
-
-
-def region_of(url: str, authorization: str | bytes | None) -> str | None:
-    """The region a request is for: from ``email.<region>.amazonaws.com``, else the SigV4 scope."""
-    known = _url_regions.get(url)
-    if known is not None:
-        return known
-    host = urlsplit(url).hostname or ""
-    found = _HOST_REGION.match(host)
-    if found:
-        if len(_url_regions) < 1024:  # a handful of endpoints in practice; bounded all the same
-            _url_regions[url] = found.group(1)
-        return found.group(1)
-    if authorization:
-        if isinstance(authorization, bytes):  # botocore's signer writes the header as bytes
-            authorization = authorization.decode("latin-1")
-        scoped = _SCOPE_REGION.search(authorization)
-        if scoped:
-            return scoped.group(1)
-    return None
 
 
 def field_path(path: str, member: str) -> str:
@@ -253,3 +230,82 @@ def decode_params(shape: Shape | None, flat: Flat) -> dict[str, Any]:
             "ValidationError", count=count, noun=noun, problems="; ".join(problems)
         )
     return params if params is not _ABSENT else {}
+
+
+class QueryWire:
+    """The Query protocol bound to one service's model and served operations (SES v1).
+
+    A request names its operation in the form's ``Action`` (the body of a POST, or the query
+    string of a GET); its parameters are decoded by walking the operation's input shape, and
+    results are written by a serializer compiled from its output shape.
+    """
+
+    content_type = "text/xml"
+
+    def __init__(self, api: str, label: str, operations: Mapping[str, Operation]) -> None:
+        self.api = api
+        self.label = label
+        self._operations = operations
+        self._served: dict[str, tuple[Served, Shape | None]] = {}
+
+    def _serve(self, action: str) -> tuple[Served, Shape | None] | None:
+        found = self._served.get(action)
+        if found is None and action in self._operations:
+            from .query_xml import ResponseSerializer
+
+            model = operation_model(action, self.api)
+            served = Served(
+                self.api, action, self._operations[action], ResponseSerializer(model).serialize
+            )
+            found = self._served[action] = (served, model.input_shape)
+        return found
+
+    def served_names(self) -> list[str]:
+        """The API names of the operations served, sorted."""
+        return sorted(self._operations)
+
+    def cache_key(self, request: PlainRequest) -> Hashable | None:
+        """The body: a Query request's form holds all of it (the URL only names the endpoint)."""
+        body = request.body
+        return body if type(body) is str else None
+
+    @staticmethod
+    def _form(request: PlainRequest) -> dict[str, str]:
+        # A Query request carries its form in the body (botocore), or in the URL (a GET).
+        return parse_form(request.body) or parse_form(urlsplit(request.url).query)
+
+    def operation_of(self, request: PlainRequest) -> str | None:
+        """The ``Action`` a request names, served or not."""
+        return self._form(request).get("Action") or None
+
+    def decode(self, request: PlainRequest) -> Decoded | None:
+        """The operation and its parameters; None when the action is not served."""
+        flat = self._form(request)
+        found = self._serve(flat.get("Action", ""))
+        if found is None:
+            return None
+        served, input_shape = found
+        try:
+            return served, MappingProxyType(decode_params(input_shape, flat)), None
+        except SesError as error:  # recorded with what was sent, as it could not be decoded
+            sent = {k: v for k, v in flat.items() if k not in ("Action", "Version")}
+            return served, MappingProxyType(sent), error
+
+    def result_answer(self, status: int, body: bytes, request_id: str) -> Answer:
+        """A result, as XML."""
+        return Answer(status, self._headers(request_id, body), body)
+
+    def error_answer(self, error: SesError, request_id: str) -> Answer:
+        """An ``ErrorResponse`` envelope."""
+        from .query_xml import serialize_error
+
+        body = serialize_error(error, request_id, self.api)
+        return Answer(error.status, self._headers(request_id, body), body)
+
+    @staticmethod
+    def _headers(request_id: str, body: bytes) -> dict[str, str]:
+        return {
+            "x-amzn-RequestId": request_id,
+            "Content-Type": "text/xml",
+            "Content-Length": str(len(body)),
+        }

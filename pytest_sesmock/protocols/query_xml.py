@@ -186,7 +186,7 @@ class ResponseSerializer:
     """
 
     def __init__(self, operation: OperationModel) -> None:
-        namespace = service_model().metadata["xmlNamespace"]
+        namespace = operation.service_model.metadata["xmlNamespace"]
         name = operation.name
         self._head = f'<?xml version="1.0" encoding="UTF-8"?>\n<{name}Response xmlns="{namespace}">'
         self._tail = f"</{name}Response>"
@@ -230,9 +230,9 @@ class ResponseSerializer:
         return text
 
 
-def serialize_error(error: SesError, request_id: str) -> bytes:
+def serialize_error(error: SesError, request_id: str, service: str = "ses") -> bytes:
     """The Query ``ErrorResponse`` envelope; ``RequestId`` is a sibling of ``Error``."""
-    namespace = service_model().metadata["xmlNamespace"]
+    namespace = service_model(service).metadata["xmlNamespace"]
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="{namespace}">'
         f"<Error><Type>{error.fault}</Type><Code>{xml_text(error.code)}</Code>"

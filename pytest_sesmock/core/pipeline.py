@@ -1,0 +1,175 @@
+"""The one path every request takes: a plain request in, a plain answer out.
+
+Every adapter (botocore's ``before-send`` hook, ``requests``, the HTTP server, the async clients)
+hands the active mock a plain request and gets a plain ``Answer`` back, or None when the request
+is not one the mock serves (another in-process mock may answer it; the network guard stops the
+rest). Records, rate limits and injected faults live here, once, for both APIs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ..errors import SesError
+from ..protocols.base import Answer, Decoded, PlainRequest, Wire
+from ..protocols.endpoint import region_of
+from ..state.backend import Context
+from . import hints
+from .faults import configuration_set_of
+from .records import Call
+
+if TYPE_CHECKING:
+    from .mock import SesMock
+
+_DECODED_KEPT = 1024
+
+
+def wire_for(request: PlainRequest) -> Wire:
+    """The API a request is for: SES v2's paths start with ``/v2/``; the rest is v1's Query."""
+    from ..apis import v1
+
+    return v1.wire()
+
+
+def request_id() -> str:
+    """A random (version 4) UUID, as SES's request ids are; cheaper than ``str(uuid4())``."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def _attempt(header: str | bytes | None) -> int:
+    """The attempt number in ``amz-sdk-request: attempt=2; max=3``; 1 when absent."""
+    if isinstance(header, bytes):
+        header = header.decode("latin-1")
+    if not header or not header.startswith("attempt="):
+        return 1
+    number = header[8:].partition(";")[0].strip()
+    return int(number) if number.isdigit() else 1
+
+
+def _decode(mock: SesMock, wire: Wire, request: PlainRequest) -> Decoded | None:
+    """The request understood; None if not served.
+
+    Code under test sends the same few requests again and again, and botocore's retries repeat
+    them exactly: a request seen before in this mock is decoded once. Per mock, so that nothing
+    decoded in one test is shared with the next; the parameters are read-only.
+    """
+    key = wire.cache_key(request)
+    if key is not None:
+        known = mock._decoded.get(key)
+        if known is not None:
+            return known
+    decoded = wire.decode(request)
+    if decoded is not None and key is not None and decoded[2] is None:
+        cache = mock._decoded
+        if len(cache) >= _DECODED_KEPT:
+            cache.pop(next(iter(cache)))
+        cache[key] = decoded
+    return decoded
+
+
+def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
+    """``mock``'s answer to one request, or None for an operation it does not serve."""
+    wire = wire_for(request)
+    decoded = _decode(mock, wire, request)
+    if decoded is None:
+        return None  # another in-process mock may answer; the network guard stops the rest
+    served, params, invalid = decoded
+    operation = served.name
+    headers = request.headers
+    url = request.url
+    # The endpoint host usually tells the region; the signature is read only when it does not.
+    region = region_of(url, None) or region_of(url, headers.get("Authorization")) or mock.region
+    now = mock.time()
+    rid = request_id()
+    throttled = False
+    hint: str | None = None
+    code: str | None = None
+    try:
+        if invalid is not None:
+            raise invalid
+        if mock.rate_limit != "off":
+            throttled = not mock.rate_limiter.allow(mock.account, region, operation, now)
+            if throttled and mock.rate_limit == "enforce":
+                raise mock.throttling_error()
+        fault = mock.faults.take(operation, params)
+        if fault is not None:
+            raise fault
+        result = served.run(mock.backend, Context(mock.account, region, now), params)
+        reply = wire.result_answer(200, served.encode(result, rid), rid)
+    except SesError as error:
+        reply, code = wire.error_answer(error, rid), error.code
+        if error.code == "ConfigurationSetDoesNotExist":
+            hint = _hint_elsewhere(mock, operation, params, region)
+    call = Call(
+        operation,
+        params,
+        region,
+        mock.account,
+        now,
+        reply.status,
+        code,
+        throttled,
+        _attempt(headers.get("amz-sdk-request")),
+        hint,
+    )
+    owner: SesMock | None = mock
+    while owner is not None:  # the mocks around a nested one see its calls too
+        owner.calls.append(call)
+        owner = owner._outer
+    return reply
+
+
+def _hint_elsewhere(
+    mock: SesMock, operation: str, params: Mapping[str, Any], region: str
+) -> str | None:
+    """When the set a call did not find lives in another region or account, say where."""
+    name = configuration_set_of(params)
+    if name is None:
+        return None
+    places = [
+        place_region if account == mock.account else f"{place_region} (account {account})"
+        for account, place_region in mock.backend.placements(name)
+        if (account, place_region) != (mock.account, region)
+    ]
+    if not places:
+        return None
+    hint = (
+        f"configuration set {name!r} exists in {' and '.join(places)}, but this {operation} "
+        f"call was made in {region} (account {mock.account}), where it does not exist. "
+        f"Declare it in {region} too, or create the client with region_name (or "
+        "AWS_DEFAULT_REGION) naming the region it lives in."
+    )
+    hints.note_hint(hint)
+    return hint
+
+
+def explain_unanswered(mock: SesMock, request: PlainRequest) -> str:
+    """Why a request to AWS that nobody in-process answered is refused, and what to do."""
+    host = urlsplit(request.url).hostname or request.url
+    wire = wire_for(request)
+    operation = wire.operation_of(request) if host.startswith("email") else None
+    served = wire.served_names()
+    if operation in served:
+        return (
+            f"{wire.label} {operation} was sent by a botocore client that pytest-sesmock does "
+            "not intercept (created before pytest_sesmock was imported?); route it through "
+            "the mock with ses_mock.patch_client(client). The request was not sent."
+        )
+    if operation:
+        return (
+            f"{wire.label} operation {operation} is not mocked by pytest-sesmock (it serves "
+            f"{', '.join(served)}) and no other in-process mock answered it; the request was "
+            "not sent."
+        )
+    return (
+        f"pytest-sesmock is active and {request.method} {request.url} would have left the "
+        "process; only SES is mocked here (use an in-process mock such as moto for other "
+        "services). The request was not sent."
+    )
