@@ -141,9 +141,9 @@ def destination(**changes: Any) -> dict[str, Any]:
             "'header' is not one of messageTag, emailHeader, linkTag",
         ),
         (
-            marketing(DeliveryOptions={"TlsPolicy": "REQUIRE"}),
+            marketing(DeliveryOptions={"TlsPolicy": "require"}),
             "DeliveryOptions.TlsPolicy",
-            "'REQUIRE' is not one of Require, Optional",
+            "'require' is not one of Require, Optional",
         ),
         (
             marketing(ReputationOptions={"LastFreshStart": "yesterday"}),

@@ -242,7 +242,7 @@ def test_an_unknown_declaration_key_suggests_the_closest(ses_mock: SesMock) -> N
     expected = r"unknown key 'regoin'; did you mean 'region'\?"
     with pytest.raises(ValueError, match=expected) as caught:
         ses_mock.add_configuration_set({"Name": "a", "regoin": "eu-west-1"})
-    assert str(caught.value).endswith("ReputationOptions, region, account")
+    assert str(caught.value).endswith(", region, account")
 
 
 # -- scopes ----------------------------------------------------------------------------------------

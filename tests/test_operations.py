@@ -92,7 +92,7 @@ def test_create_errors(mock: SesMock, ses: Any) -> None:
 
 
 def test_create_limit_exceeded(mock: SesMock, ses: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pytest_sesmock.apis import v1 as operations
+    from pytest_sesmock.state import configuration_sets as operations
 
     monkeypatch.setattr(operations, "MAX_CONFIGURATION_SETS", 2)
     ses.create_configuration_set(ConfigurationSet={"Name": "one"})
@@ -281,7 +281,7 @@ def test_event_destination_input_errors(
 def test_event_destination_state_errors(
     mock: SesMock, ses: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pytest_sesmock.apis import v1 as operations
+    from pytest_sesmock.state import configuration_sets as operations
 
     for call in (
         ses.create_configuration_set_event_destination,

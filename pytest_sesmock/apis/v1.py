@@ -1,16 +1,15 @@
-"""The configuration-set operations of SES, with the semantics and errors of the real service.
+"""SES v1 (API 2010-12-01, the Query protocol): its configuration-set operations.
 
 Each takes the backend, the caller's context and the decoded parameters, and returns a mapping
-shaped like its output shape (the serializer writes it) or raises ``SesError``. Facts and their
-evidence are in the project's reference notes; messages SES was not recorded giving are marked.
+shaped like its output shape (the serializer writes it) or raises ``SesError``. v1 reads and
+writes the same sets as v2 (``state.configuration_sets``); this module converts between v1's
+spelling and the backend's. Facts and their evidence are in the error catalogue and the
+project's reference notes.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from typing import Any
 
 from ..catalogue import error
@@ -18,14 +17,11 @@ from ..protocols.base import Operation
 from ..protocols.model import V1
 from ..protocols.query import QueryWire
 from ..protocols.query_xml import Reusable
+from ..state import configuration_sets as sets
 from ..state import rules
 from ..state.backend import Backend, Context
 from ..state.configuration_set import ConfigurationSet
-
-# SES quotas (developer guide): configuration sets per account and region, destinations per set.
-MAX_CONFIGURATION_SETS = 10_000
-MAX_EVENT_DESTINATIONS = 10
-MAX_PAGE = 1_000
+from ..state.spelling import DROPPED, to_v1, to_v2
 
 _NOTHING: Mapping[str, Any] = {}
 
@@ -38,6 +34,48 @@ _SECTIONS = {
 }
 
 
+def view(found: ConfigurationSet) -> dict[str, Any]:
+    """A set as v1's DescribeConfigurationSet shows it, every section (None: left out).
+
+    v1 shows only what v1 can express (INF: what SES's v1 API shows of v2-only values is not
+    recorded): destinations of a type v1 has (not EventBridge or Pinpoint), with the event types
+    v1 has (not ``DELIVERY_DELAY`` or ``SUBSCRIPTION``), and left out when none remains; tracking
+    options without ``HttpsPolicy``; delivery options only when a ``TlsPolicy`` is set.
+    """
+    return found.view(V1, _view)
+
+
+def _view(found: ConfigurationSet) -> dict[str, Any]:
+    destinations = []
+    for destination in found.event_destinations:
+        converted = to_v1("EventDestinations", [destination])
+        if (
+            converted
+            and converted[0].get("MatchingEventTypes")
+            and any(kind in converted[0] for kind in rules.DESTINATION_TYPES)
+        ):
+            destinations.append(converted[0])
+    tracking = found.tracking_options
+    delivery = found.delivery_options
+    reputation: dict[str, Any] = {
+        "SendingEnabled": found.sending_enabled,
+        "ReputationMetricsEnabled": found.reputation_metrics_enabled,
+    }
+    if found.last_fresh_start is not None:
+        reputation["LastFreshStart"] = found.last_fresh_start
+    return {
+        "EventDestinations": destinations,
+        # Answered only once a custom redirect domain is set (REFERENCE: INF, strong).
+        "TrackingOptions": to_v1("TrackingOptions", tracking)
+        if tracking and tracking.get("CustomRedirectDomain")
+        else None,
+        "DeliveryOptions": to_v1("DeliveryOptions", {"TlsPolicy": delivery["TlsPolicy"]})
+        if delivery and delivery.get("TlsPolicy")
+        else None,
+        "ReputationOptions": reputation,
+    }
+
+
 def describe_configuration_set(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
@@ -48,37 +86,19 @@ def describe_configuration_set(
     result = Reusable(
         (id(found), found.revision, *attributes), found, ConfigurationSet={"Name": found.name}
     )
-    for attribute in attributes:
-        section = _SECTIONS[attribute]  # the wire decoder has rejected other values
-        if section == "EventDestinations":
-            result[section] = found.event_destinations
-        elif section == "TrackingOptions":
-            # Answered only once a custom redirect domain is set (REFERENCE: INF, strong).
-            tracking = found.tracking_options
-            result[section] = (
-                tracking if tracking and tracking.get("CustomRedirectDomain") else None
-            )
-        elif section == "DeliveryOptions":
-            result[section] = found.delivery_options
-        else:
-            result[section] = found.reputation_options
+    if attributes:
+        shown = view(found)
+        for attribute in attributes:
+            section = _SECTIONS[attribute]  # the wire decoder has rejected other values
+            result[section] = shown[section]
     return result
 
 
 def create_configuration_set(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
-    name = params["ConfigurationSet"]["Name"]
-    if not name:
-        raise error("InvalidParameterValue.EmptyName")
-    problem = rules.name_problem("configuration set name", name)
-    if problem:
-        raise error("InvalidConfigurationSet", name=name, problem=problem)
-    if backend.find((context.account, context.region, name)) is not None:
-        raise error("ConfigurationSetAlreadyExists", name=name)
-    if len(backend.visible(context.account, context.region)) >= MAX_CONFIGURATION_SETS:
-        raise error("LimitExceeded.ConfigurationSets", limit=MAX_CONFIGURATION_SETS)
-    backend.put(context, ConfigurationSet(name=name))
+    """A new set with SES v1's defaults (reputation metrics off, sending on)."""
+    sets.create(backend, context, ConfigurationSet(name=params["ConfigurationSet"]["Name"]))
     return _NOTHING
 
 
@@ -93,53 +113,26 @@ def list_configuration_sets(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
     """Sets in name order (stable across pages), at most 1,000 a page."""
-    size = params.get("MaxItems", MAX_PAGE)
+    size = params.get("MaxItems", sets.MAX_PAGE)
     if size < 1:
         raise error("ValidationError.MaxItems", value=size)
-    names = sorted(backend.visible(context.account, context.region))
-    after = _after(params.get("NextToken"))
-    if after is not None:
-        names = [name for name in names if name > after]
-    page = names[: min(size, MAX_PAGE)]
-    result: dict[str, Any] = {"ConfigurationSets": [{"Name": name} for name in page]}
-    if len(names) > len(page):
-        result["NextToken"] = base64.urlsafe_b64encode(page[-1].encode()).decode()
+    names, token = sets.page(backend, context, size, params.get("NextToken"))
+    result: dict[str, Any] = {"ConfigurationSets": [{"Name": name} for name in names]}
+    if token is not None:
+        result["NextToken"] = token
     return result
 
 
-def _after(token: str | None) -> str | None:
-    if token is None:
-        return None
-    try:
-        return base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeError, ValueError):
-        raise error("InvalidParameterValue.NextToken") from None
-
-
-def _checked_destination(
-    backend: Backend, set_name: str, destination: Mapping[str, Any]
-) -> dict[str, Any]:
-    """An event destination checked as SES checks it, with SES's code for each problem."""
+def _destination(set_name: str, destination: Mapping[str, Any]) -> dict[str, Any]:
+    """A v1 event destination checked by SES's rules, in the backend's spelling."""
     name = destination["Name"]
     for inner, problem in rules.event_destination_problems(destination):
         key = "InvalidParameterValue.EventDestination"
         if inner.startswith("CloudWatchDestination"):
             key = "InvalidCloudWatchDestination"
         raise error(key, name=name, set=set_name, problem=problem)
-    sns = destination.get("SNSDestination")
-    if sns is not None:
-        arn = sns["TopicARN"]
-        # A topic the test's declared topics (or moto's) do not hold is refused as SES does.
-        if not rules.is_sns_topic_arn(arn) or backend.known.topic_exists(arn) is False:
-            raise error("InvalidSNSDestination", arn=arn)
-    firehose = destination.get("KinesisFirehoseDestination")
-    if firehose is not None:
-        role, stream = firehose.get("IAMRoleARN", ""), firehose.get("DeliveryStreamARN", "")
-        if not rules.is_iam_role_arn(role):
-            raise error("InvalidFirehoseDestination.Role", arn=role)
-        if not rules.is_firehose_arn(stream):
-            raise error("InvalidFirehoseDestination.Stream", arn=stream)
-    return {"Enabled": False, **destination}  # Enabled defaults to false
+    converted: dict[str, Any] = to_v2("EventDestinations", [destination])[0]
+    return converted
 
 
 def create_configuration_set_event_destination(
@@ -147,56 +140,30 @@ def create_configuration_set_event_destination(
 ) -> Mapping[str, Any]:
     set_name = params["ConfigurationSetName"]
     backend.get(context, set_name)
-    destination = _checked_destination(backend, set_name, params["EventDestination"])
-    found = backend.get_for_write(context, set_name)
-    if any(d["Name"] == destination["Name"] for d in found.event_destinations):
-        raise error("EventDestinationAlreadyExists", name=destination["Name"], set=set_name)
-    if len(found.event_destinations) >= MAX_EVENT_DESTINATIONS:
-        raise error("LimitExceeded.EventDestinations", limit=MAX_EVENT_DESTINATIONS, set=set_name)
-    found.event_destinations.append(destination)
+    sets.add_destination(
+        backend, context, set_name, _destination(set_name, params["EventDestination"])
+    )
     return _NOTHING
-
-
-def _destination_index(found: ConfigurationSet, name: str) -> int:
-    for index, destination in enumerate(found.event_destinations):
-        if destination["Name"] == name:
-            return index
-    # Recorded: no angle brackets, and the set's name, not the destination's.
-    raise error("EventDestinationDoesNotExist", set=found.name)
 
 
 def update_configuration_set_event_destination(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
     set_name = params["ConfigurationSetName"]
-    _destination_index(backend.get(context, set_name), params["EventDestination"]["Name"])
-    destination = _checked_destination(backend, set_name, params["EventDestination"])
-    found = backend.get_for_write(context, set_name)
-    found.event_destinations[_destination_index(found, destination["Name"])] = destination
+    sets.require_destination(backend, context, set_name, params["EventDestination"]["Name"])
+    sets.replace_destination(
+        backend, context, set_name, _destination(set_name, params["EventDestination"])
+    )
     return _NOTHING
 
 
 def delete_configuration_set_event_destination(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
-    set_name = params["ConfigurationSetName"]
-    _destination_index(backend.get(context, set_name), params["EventDestinationName"])
-    found = backend.get_for_write(context, set_name)
-    del found.event_destinations[_destination_index(found, params["EventDestinationName"])]
+    sets.remove_destination(
+        backend, context, params["ConfigurationSetName"], params["EventDestinationName"]
+    )
     return _NOTHING
-
-
-def _checked_tracking(
-    backend: Backend, context: Context, options: Mapping[str, Any]
-) -> dict[str, Any]:
-    domain = options.get("CustomRedirectDomain")
-    if domain is not None and not rules.is_domain(domain):
-        raise error("InvalidTrackingOptions.Domain", domain=domain)
-    if domain is not None:
-        verified = backend.known.identity_verified(domain, context.account, context.region)
-        if verified is False:  # None: the test declared no identities, nothing to check
-            raise error("InvalidTrackingOptions.Unverified", domain=domain)
-    return dict(options)
 
 
 def create_configuration_set_tracking_options(
@@ -205,53 +172,69 @@ def create_configuration_set_tracking_options(
     set_name = params["ConfigurationSetName"]
     if backend.get(context, set_name).tracking_options is not None:
         raise error("TrackingOptionsAlreadyExists")
-    tracking = _checked_tracking(backend, context, params["TrackingOptions"])
-    backend.get_for_write(context, set_name).tracking_options = tracking
+    _set_redirect_domain(backend, context, set_name, params["TrackingOptions"])
     return _NOTHING
 
 
-def _with_tracking_options(backend: Backend, context: Context, set_name: str) -> ConfigurationSet:
-    """The set, to be changed, once it is known to have tracking options."""
+def _set_redirect_domain(
+    backend: Backend, context: Context, set_name: str, options: Mapping[str, Any]
+) -> None:
+    domain = options.get("CustomRedirectDomain")
+    if domain is not None:
+        sets.check_redirect_domain(backend, context, domain)
+    found = backend.get_for_write(context, set_name)
+    # v1 sets only the domain; an HTTPS policy set through v2 stays (INF).
+    kept = {k: v for k, v in (found.tracking_options or {}).items() if k != "CustomRedirectDomain"}
+    found.tracking_options = {**kept, **({"CustomRedirectDomain": domain} if domain else {})}
+
+
+def _with_tracking_options(backend: Backend, context: Context, set_name: str) -> None:
     if backend.get(context, set_name).tracking_options is None:
         raise error("TrackingOptionsDoesNotExist")
-    return backend.get_for_write(context, set_name)
 
 
 def update_configuration_set_tracking_options(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
-    found = _with_tracking_options(backend, context, params["ConfigurationSetName"])
-    found.tracking_options = _checked_tracking(backend, context, params["TrackingOptions"])
+    set_name = params["ConfigurationSetName"]
+    _with_tracking_options(backend, context, set_name)
+    _set_redirect_domain(backend, context, set_name, params["TrackingOptions"])
     return _NOTHING
 
 
 def delete_configuration_set_tracking_options(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
-    _with_tracking_options(backend, context, params["ConfigurationSetName"]).tracking_options = None
+    set_name = params["ConfigurationSetName"]
+    _with_tracking_options(backend, context, set_name)
+    backend.get_for_write(context, set_name).tracking_options = None
     return _NOTHING
 
 
 def put_configuration_set_delivery_options(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
-    """Sets the delivery options; without ``DeliveryOptions`` it clears them."""
+    """Sets the TLS policy; without ``DeliveryOptions`` it clears it."""
     set_name = params["ConfigurationSetName"]
     backend.get(context, set_name)
     # A TlsPolicy outside its enum is a ValidationError of the wire decoder; botocore sends
     # nothing for an empty DeliveryOptions, so that clears them too.
-    options = params.get("DeliveryOptions")
-    backend.get_for_write(context, set_name).delivery_options = (
-        dict(options) if options is not None else None
-    )
+    options = params.get("DeliveryOptions") or {}
+    found = backend.get_for_write(context, set_name)
+    # v1 has only the TLS policy; a sending pool or delivery time set through v2 stays (INF).
+    kept = {k: v for k, v in (found.delivery_options or {}).items() if k != "TlsPolicy"}
+    policy = to_v2("DeliveryOptions", dict(options)).get("TlsPolicy")
+    merged = {**kept, **({"TlsPolicy": policy} if policy not in (None, DROPPED) else {})}
+    found.delivery_options = merged or None
     return _NOTHING
 
 
 def update_configuration_set_reputation_metrics_enabled(
     backend: Backend, context: Context, params: Mapping[str, Any]
 ) -> Mapping[str, Any]:
-    found = backend.get_for_write(context, params["ConfigurationSetName"])
-    found.reputation_options["ReputationMetricsEnabled"] = params["Enabled"]
+    backend.get_for_write(
+        context, params["ConfigurationSetName"]
+    ).reputation_metrics_enabled = params["Enabled"]
     return _NOTHING
 
 
@@ -260,10 +243,7 @@ def update_configuration_set_sending_enabled(
 ) -> Mapping[str, Any]:
     """Disabling then enabling again is a fresh start: ``LastFreshStart`` becomes now."""
     found = backend.get_for_write(context, params["ConfigurationSetName"])
-    reputation = found.reputation_options
-    if params["Enabled"] and not reputation["SendingEnabled"]:
-        reputation["LastFreshStart"] = datetime.fromtimestamp(context.now, timezone.utc)
-    reputation["SendingEnabled"] = params["Enabled"]
+    sets.set_sending(found, params["Enabled"], context.now)
     return _NOTHING
 
 

@@ -162,3 +162,7 @@ class Backend:
     def _sources(self) -> list[Mapping[Key, ConfigurationSet | None]]:
         own: list[Mapping[Key, ConfigurationSet | None]] = [self.configuration_sets, *self.layers]
         return own + (self.parent._sources() if self.parent is not None else [])
+
+    def count(self, account: str, region: str) -> int:
+        """How many sets one account and region has."""
+        return len(self.visible(account, region))

@@ -1,25 +1,67 @@
-"""A configuration set as the backend holds it, in the shapes DescribeConfigurationSet answers."""
+"""A configuration set as the backend holds it: one record both APIs read and write.
+
+SES v2 can say everything v1 can, and more (tags, sending, suppression, VDM, archiving and
+message-security options, EventBridge and Pinpoint destinations, two more event types), so the
+record keeps each section in v2's spelling (the shapes of sesv2's GetConfigurationSet). Each API
+derives its own view from it (``apis.v1``, ``apis.v2``); a view is built once per revision.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
-
-def default_reputation_options() -> dict[str, Any]:
-    """A new set's reputation options, as SES documents them (no ``LastFreshStart`` yet)."""
-    return {"SendingEnabled": True, "ReputationMetricsEnabled": False}
+T = TypeVar("T")
 
 
 @dataclass
 class ConfigurationSet:
-    """One configuration set. Each section is a mapping shaped like the response's member."""
+    """One configuration set. Sections are mappings spelled as sesv2's GetConfigurationSet."""
 
     name: str
     event_destinations: list[dict[str, Any]] = field(default_factory=list)
+    """Each shaped like sesv2's ``EventDestination`` (``SnsDestination``, ``SEND``, ...)."""
     # None while not set: SES then leaves the section out of its answer.
     tracking_options: dict[str, Any] | None = None
     delivery_options: dict[str, Any] | None = None
-    reputation_options: dict[str, Any] = field(default_factory=default_reputation_options)
+    reputation_metrics_enabled: bool = False
+    last_fresh_start: datetime | None = None
+    """Null until sending was disabled and enabled again; then the time of the re-enable."""
+    sending_enabled: bool = True
+    tags: list[dict[str, str]] = field(default_factory=list)
+    suppression_options: dict[str, Any] | None = None
+    vdm_options: dict[str, Any] | None = None
+    archiving_options: dict[str, Any] | None = None
+    message_security_options: dict[str, Any] | None = None
     # Counts the writes, so that an answer written for one state is not reused for the next.
     revision: int = field(default=0, compare=False)
+    _views: dict[str, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    def view(self, key: str, build: Callable[[ConfigurationSet], T]) -> T:
+        """``build(self)``, kept until the next write: an API's view of an unchanged set."""
+        known = self._views.get(key)
+        if known is not None and known[0] == self.revision:
+            return known[1]  # type: ignore[no-any-return]
+        value = build(self)
+        self._views[key] = (self.revision, value)
+        return value
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ConfigurationSet:
+        import copy
+
+        copied = copy.copy(self)
+        for name in (
+            "event_destinations",
+            "tracking_options",
+            "delivery_options",
+            "tags",
+            "suppression_options",
+            "vdm_options",
+            "archiving_options",
+            "message_security_options",
+        ):
+            setattr(copied, name, copy.deepcopy(getattr(self, name), memo))
+        copied._views = {}  # a copy is about to change: nothing built for the original holds
+        return copied

@@ -14,11 +14,9 @@ from typing import Any
 from botocore.model import ListShape, Shape, StringShape, StructureShape
 
 from ..errors import DeclarationError, did_you_mean
-from ..protocols.model import operation_model
-from . import rules
-from .configuration_set import ConfigurationSet, default_reputation_options
+from . import rules, spelling
+from .configuration_set import ConfigurationSet
 
-_OUTPUT = "DescribeConfigurationSet"
 # Keys of a pasted describe_configuration_set output that describe the call, not the set.
 _IGNORED = ("ResponseMetadata",)
 
@@ -98,12 +96,43 @@ def _unknown_key(key: object, allowed: list[str]) -> str:
     return f"unknown key {key!r}{did_you_mean(str(key), allowed)} Allowed: {', '.join(allowed)}"
 
 
+# Sections both APIs have, each spelled either way; then those only one of them has.
+_SHARED = ("EventDestinations", "TrackingOptions", "DeliveryOptions", "ReputationOptions")
+_V1_ONLY = ("ConfigurationSet",)
+_V2_ONLY = (
+    "ConfigurationSetName",
+    "SendingOptions",
+    "Tags",
+    "SuppressionOptions",
+    "VdmOptions",
+    "ArchivingOptions",
+    "MessageSecurityOptions",
+)
+_SPELLING_NAMES = {
+    "v1": "SES v1 (describe_configuration_set)",
+    "v2": "SES v2 (get_configuration_set)",
+}
+
+
+def _allowed_keys() -> list[str]:
+    v2_members = spelling.v2_output_members()
+    return [
+        "Name",
+        *_V1_ONLY,
+        *_SHARED,
+        *(key for key in _V2_ONLY if key in v2_members),
+        *PLACEMENT_KEYS,
+    ]
+
+
 def parse_declaration(spec: object) -> ConfigurationSet:
     """A ``ConfigurationSet`` from a declaration, or ``DeclarationError`` naming what is wrong.
 
-    ``spec`` has ``Name`` and any of the response's sections; the whole output of a real
-    ``describe_configuration_set`` call (``ConfigurationSet: {Name: ...}``, ``ResponseMetadata``)
-    is accepted as it is.
+    ``spec`` has ``Name`` and any sections, spelled as SES v1's ``describe_configuration_set``
+    answers them or as SES v2's ``get_configuration_set`` does (``SendingOptions``, ``Tags``, an
+    ``SnsDestination`` ...): the whole output of either call (``ConfigurationSet: {Name: ...}``
+    or ``ConfigurationSetName``, ``ResponseMetadata``) is accepted as it is. Each section is in
+    one spelling; mixing the two inside a section is an error that says which word is which.
     """
     if not isinstance(spec, Mapping):
         raise DeclarationError(
@@ -111,44 +140,129 @@ def parse_declaration(spec: object) -> ConfigurationSet:
             "a configuration set declaration must be a mapping with 'Name'; "
             f"got {_type_name(spec)}",
         )
-    output = operation_model(_OUTPUT).output_shape
-    assert output is not None
-    sections = {key: value for key, value in spec.items() if key not in _IGNORED and key != "Name"}
-    allowed = ["Name", *output.members, *PLACEMENT_KEYS]
-    checked: dict[str, Any] = {}
-    for key, value in sections.items():
-        if key not in output.members:
+    allowed = _allowed_keys()
+    checked: dict[str, Any] = {}  # section -> value in the backend's (v2) spelling
+    names: dict[str, object] = {}
+    for key, value in spec.items():
+        if key in _IGNORED:
+            continue
+        if key not in allowed or key in PLACEMENT_KEYS:
             raise DeclarationError(str(key), _unknown_key(key, allowed))
-        if value is not None:
-            checked[key] = check_shape(output.members[key], value, key)
-    name, where = _name(spec.get("Name"), checked.get("ConfigurationSet"))
+        if key in ("Name", "ConfigurationSetName"):
+            names[key] = value
+        elif value is not None:  # a pasted null means "not set", as in the response
+            checked[key] = _section(key, value)
+    name, where = _name(names, checked.pop("ConfigurationSet", None))
     problem = rules.name_problem("configuration set name", name)
     if problem:
         raise DeclarationError(where, problem)
-    destinations = checked.get("EventDestinations", [])
+    return _configuration_set(name, checked)
+
+
+def _section(key: str, value: object) -> Any:
+    """One declared section, checked against its spelling's shape, in the backend's spelling."""
+    if key in _V1_ONLY:
+        return check_shape(spelling.v1_shape(key), value, key)
+    if key in _V2_ONLY:
+        return check_shape(spelling.v2_shape(key), value, key)
+    if key == "EventDestinations" and isinstance(value, (list, tuple)):
+        return _destinations(value)
+    used, v1_word, v2_word = spelling.spelling_of(key, value)
+    if used is None and v1_word and v2_word:
+        raise DeclarationError(key, _mixed(v1_word, v2_word))
+    if used == "v2":
+        return check_shape(spelling.v2_shape(key), value, key)
+    try:  # v1's spelling, or one that reads the same in both: checked as v1's, the default
+        v1_value = check_shape(spelling.v1_shape(key), value, key)
+    except DeclarationError:
+        if used == "v1":
+            raise
+        try:  # no word of either: v2's shape may still take it; else v1's complaint stands
+            return check_shape(spelling.v2_shape(key), value, key)
+        except DeclarationError:
+            pass
+        raise
+    # ReputationOptions stays as v1 spells it: v1's SendingEnabled is v2's SendingOptions.
+    return v1_value if key == "ReputationOptions" else spelling.to_v2(key, v1_value)
+
+
+def _mixed(v1_word: str, v2_word: str) -> str:
+    return (
+        f"mixes two spellings: {v1_word!r} is {_SPELLING_NAMES['v1']}'s, {v2_word!r} is "
+        f"{_SPELLING_NAMES['v2']}'s; spell a section one way"
+    )
+
+
+def _destinations(value: list[Any] | tuple[Any, ...]) -> list[dict[str, Any]]:
+    """Event destinations, each checked in its spelling and by SES's rules, in v2's spelling."""
+    out: list[dict[str, Any]] = []
+    first: tuple[str, int] | None = None  # the spelling of the section, and where it was seen
     seen: dict[str, int] = {}
-    for index, destination in enumerate(destinations):
-        for inner, problem in rules.event_destination_problems(destination):
-            raise DeclarationError(_join(f"EventDestinations[{index}]", inner), problem)
-        destination.setdefault("Enabled", False)  # SES's documented default
-        first = seen.setdefault(destination["Name"], index)
-        if first != index:
+    for index, item in enumerate(value):
+        where = f"EventDestinations[{index}]"
+        used, v1_word, v2_word = spelling.spelling_of("EventDestinations", [item])
+        if used is None and v1_word and v2_word:
+            raise DeclarationError(where, _mixed(v1_word, v2_word))
+        used = used or (first[0] if first else "v1")
+        if first is not None and used != first[0]:
             raise DeclarationError(
-                f"EventDestinations[{index}].Name",
-                f"event destination {destination['Name']!r} is already declared at "
-                f"EventDestinations[{first}]; names are unique within a set",
+                where,
+                f"is spelled as {_SPELLING_NAMES[used]}, but EventDestinations[{first[1]}] as "
+                f"{_SPELLING_NAMES[first[0]]}; spell a section one way",
             )
+        first = first or (used, index)
+        shape = (spelling.v1_shape if used == "v1" else spelling.v2_shape)("EventDestinations")
+        assert isinstance(shape, ListShape)
+        destination = check_shape(shape.member, item, where)
+        types = rules.DESTINATION_TYPES if used == "v1" else rules.V2_DESTINATION_TYPES
+        for inner, problem in rules.event_destination_problems(destination, types):
+            raise DeclarationError(_join(where, inner), problem)
+        if used == "v1":
+            destination = spelling.to_v2("EventDestinations", [destination])[0]
+        destination.setdefault("Enabled", False)  # SES's documented default
+        earlier = seen.setdefault(destination["Name"], index)
+        if earlier != index:
+            raise DeclarationError(
+                f"{where}.Name",
+                f"event destination {destination['Name']!r} is already declared at "
+                f"EventDestinations[{earlier}]; names are unique within a set",
+            )
+        out.append(destination)
+    return out
+
+
+def _configuration_set(name: str, checked: dict[str, Any]) -> ConfigurationSet:
+    reputation = checked.get("ReputationOptions", {})
+    sending = checked.get("SendingOptions", {})
     tracking = checked.get("TrackingOptions")
-    reputation = default_reputation_options()
-    reputation.update(checked.get("ReputationOptions", {}))
     return ConfigurationSet(
         name=name,
-        event_destinations=destinations,
+        event_destinations=checked.get("EventDestinations", []),
         # SES answers TrackingOptions only once a custom redirect domain is set.
         tracking_options=tracking if tracking and tracking.get("CustomRedirectDomain") else None,
         delivery_options=checked.get("DeliveryOptions") or None,
-        reputation_options=reputation,
+        reputation_metrics_enabled=reputation.get("ReputationMetricsEnabled", False),
+        last_fresh_start=reputation.get("LastFreshStart"),
+        # v1 spells it inside ReputationOptions, v2 in SendingOptions (both: must agree).
+        sending_enabled=_sending_enabled(reputation, sending),
+        tags=checked.get("Tags", []),
+        suppression_options=checked.get("SuppressionOptions"),
+        vdm_options=checked.get("VdmOptions"),
+        archiving_options=checked.get("ArchivingOptions"),
+        message_security_options=checked.get("MessageSecurityOptions"),
     )
+
+
+def _sending_enabled(reputation: Mapping[str, Any], sending: Mapping[str, Any]) -> bool:
+    v1, v2 = reputation.get("SendingEnabled"), sending.get("SendingEnabled")
+    if v1 is not None and v2 is not None and v1 != v2:
+        raise DeclarationError(
+            "SendingOptions.SendingEnabled",
+            f"{v2!r} differs from ReputationOptions.SendingEnabled {v1!r} (SES v1's spelling "
+            "of the same setting); give one of them",
+        )
+    value = v2 if v2 is not None else v1
+    return True if value is None else bool(value)
 
 
 @dataclass(frozen=True)
@@ -180,24 +294,27 @@ def parse_entry(spec: object, *, region: str | None = None, account: str | None 
     return Declared(parse_declaration(spec), region, account)
 
 
-def _name(name: object, configuration_set: dict[str, Any] | None) -> tuple[str, str]:
-    nested = configuration_set["Name"] if configuration_set else None
-    if name is None and nested is None:
+def _name(names: Mapping[str, object], nested_set: dict[str, Any] | None) -> tuple[str, str]:
+    """The set's name, from ``Name``, v2's ``ConfigurationSetName`` or v1's ``ConfigurationSet``."""
+    given = [(where, value) for where, value in names.items() if value is not None]
+    if nested_set is not None:
+        given.append(("ConfigurationSet.Name", nested_set["Name"]))
+    if not given:
         raise DeclarationError(
             "Name",
-            "is required (or ConfigurationSet.Name, as in a pasted "
-            "describe_configuration_set output)",
+            "is required (or ConfigurationSet.Name, as in a pasted describe_configuration_set "
+            "output, or ConfigurationSetName, as in a pasted get_configuration_set output)",
         )
-    if name is not None and not isinstance(name, str):
-        raise DeclarationError("Name", f"expected a string; got {_type_name(name)} {name!r}")
-    if name is not None and nested is not None and name != nested:
-        raise DeclarationError(
-            "ConfigurationSet.Name", f"{nested!r} differs from Name {name!r}; give one of them"
-        )
-    if name is not None:
-        return name, "Name"
-    assert isinstance(nested, str)
-    return nested, "ConfigurationSet.Name"
+    for where, value in given:
+        if not isinstance(value, str):
+            raise DeclarationError(where, f"expected a string; got {_type_name(value)} {value!r}")
+    first_where, first = given[0]
+    for where, value in given[1:]:
+        if value != first:
+            raise DeclarationError(
+                where, f"{value!r} differs from {first_where} {first!r}; give one of them"
+            )
+    return str(first), first_where
 
 
 @dataclass(frozen=True)

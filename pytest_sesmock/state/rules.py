@@ -35,6 +35,15 @@ _NAME_RULES: dict[str, tuple[re.Pattern[str], int, str]] = {
 }
 
 DESTINATION_TYPES = ("SNSDestination", "CloudWatchDestination", "KinesisFirehoseDestination")
+"""The destination types of an event destination, as SES v1 spells them."""
+V2_DESTINATION_TYPES = (
+    "SnsDestination",
+    "CloudWatchDestination",
+    "KinesisFirehoseDestination",
+    "EventBridgeDestination",
+    "PinpointDestination",
+)
+"""The destination types of an event destination, as SES v2 spells them."""
 
 
 def name_problem(kind: str, value: str) -> str | None:
@@ -49,23 +58,24 @@ def name_problem(kind: str, value: str) -> str | None:
     return None
 
 
-def event_destination_problems(destination: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(path inside the event destination, problem) for each SES rule it breaks."""
+def event_destination_problems(
+    destination: Mapping[str, Any], types: tuple[str, ...] = DESTINATION_TYPES
+) -> list[tuple[str, str]]:
+    """(path inside the event destination, problem) for each SES rule it breaks.
+
+    ``types`` are the destination types in the spelling of ``destination`` (v1's or v2's).
+    """
     problems: list[tuple[str, str]] = []
     name = destination.get("Name")
     if isinstance(name, str):
         problem = name_problem("event destination name", name)
         if problem:
             problems.append(("Name", problem))
-    present = [kind for kind in DESTINATION_TYPES if destination.get(kind) is not None]
+    present = [kind for kind in types if destination.get(kind) is not None]
     if len(present) != 1:
         found = ", ".join(present) if present else "none"
         problems.append(
-            (
-                "",
-                f"an event destination has exactly one of {', '.join(DESTINATION_TYPES)}; "
-                f"found {found}",
-            )
+            ("", f"an event destination has exactly one of {', '.join(types)}; found {found}")
         )
     if destination.get("MatchingEventTypes") == []:
         problems.append(("MatchingEventTypes", "must name at least one event type"))
