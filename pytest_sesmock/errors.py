@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 class DeclarationError(ValueError):
@@ -42,11 +42,22 @@ class NotMockedError(RuntimeError):
 class SesError(Exception):
     """An error that SES answers on the wire; the serializer turns it into an ErrorResponse."""
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int = 400,
+        key: str | None = None,
+        fields: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
+        self.key = key
+        """The catalogue entry it was made from (None: injected by a test)."""
+        self.fields: Mapping[str, object] = fields or {}
+        """What filled its message in; another API's entry may say it its own way."""
 
     @property
     def fault(self) -> str:

@@ -64,7 +64,7 @@ def test_install_is_idempotent(ses_mock: SesMock, monkeypatch: pytest.MonkeyPatc
         for spec in handlers.BUILTIN_HANDLERS
         if spec[1] in (interception.on_before_send, interception.on_before_sign)
     ]
-    assert len(ours) == 2
+    assert len(ours) == 4  # before-send and before-sign, for ses and sesv2
     ses_mock.add_configuration_set(marketing())
     seen: list[str] = []
     original = ses_mock.answer

@@ -507,7 +507,7 @@ def test_every_operation_is_recorded_and_can_be_limited(ses_mock: SesMock, ses: 
         ("ListConfigurationSets", False),
         ("ListConfigurationSets", False),
     ]
-    with pytest.raises(AssertionError, match="CreateConfigurationSet went over"):
+    with pytest.raises(AssertionError, match=r"CreateConfigurationSet \(ses or sesv2\) went over"):
         ses_mock.assert_within_rate_limit("CreateConfigurationSet")
     ses_mock.assert_within_rate_limit()  # DescribeConfigurationSet: not called at all
     ses_mock.add_error("LimitExceeded", operation="CreateConfigurationSet")

@@ -48,7 +48,7 @@ def test_running_pytest_twice_in_one_process_registers_once(pytester: pytest.Pyt
 
         def test_once(ses_mock):
             ours = [s for s in handlers.BUILTIN_HANDLERS if s[1] is interception.on_before_send]
-            assert len(ours) == 1
+            assert len(ours) == 2  # ses and sesv2
             ses_mock.add_configuration_set({"Name": "marketing"})
             ses = boto3.client("ses", region_name="us-east-1")
             assert ses.describe_configuration_set(ConfigurationSetName="marketing")

@@ -98,11 +98,17 @@ def _installed(**_: Any) -> bool:
 
 _PROBE = "pytest-sesmock-installed"
 _HANDLERS = (
-    ("before-send.ses", on_before_send),
-    ("before-sign.ses", on_before_sign),
-    ("needs-retry.ses", on_needs_retry),
-    ("after-call.ses", on_after_call),
-    ("after-call-error.ses", on_after_call),
+    *(
+        (f"{event}.{service}", handler)
+        for service in ("ses", "sesv2")  # botocore's event names for SES v1 and v2 clients
+        for event, handler in (
+            ("before-send", on_before_send),
+            ("before-sign", on_before_sign),
+            ("needs-retry", on_needs_retry),
+            ("after-call", on_after_call),
+            ("after-call-error", on_after_call),
+        )
+    ),
     (_PROBE, _installed),
 )
 _UNIQUE = "pytest-sesmock"

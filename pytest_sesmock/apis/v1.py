@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..catalogue import error
-from ..protocols.base import Operation
+from ..protocols.base import Operation, Reusable
 from ..protocols.model import V1
 from ..protocols.query import QueryWire
-from ..protocols.query_xml import Reusable
 from ..state import configuration_sets as sets
 from ..state import rules
 from ..state.backend import Backend, Context

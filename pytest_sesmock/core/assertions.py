@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .names import Operations
 from .records import Call, describe_calls, describe_filter
 
 
 def assert_call_count(
-    calls: Sequence[Call], expected: int, operation: str | None, params: Mapping[str, Any]
+    calls: Sequence[Call], expected: int, operation: Operations | None, params: Mapping[str, Any]
 ) -> None:
     """Exactly ``expected`` calls of ``operation`` with these parameter values."""
     __tracebackhide__ = True
@@ -21,29 +22,34 @@ def assert_call_count(
 
 
 def assert_called_once_with(
-    calls: Sequence[Call], operation: str, params: Mapping[str, Any]
+    calls: Sequence[Call], operation: Operations, params: Mapping[str, Any]
 ) -> None:
     """Exactly one call of ``operation``, and its parameters are exactly ``params``."""
     __tracebackhide__ = True
-    of_operation = [call for call in calls if call.operation == operation]
+    of_operation = [call for call in calls if call.matches(operation, {})]
     assert len(of_operation) == 1, (
-        f"expected exactly one call of {operation}, got {len(of_operation)}.\n"
+        f"expected exactly one call of {operation.label}, got {len(of_operation)}.\n"
         f"{describe_calls(calls)}"
     )
     actual = dict(of_operation[0].params)
     assert actual == dict(params), (
-        f"{operation} was called with {actual!r}, not {dict(params)!r}.\n{describe_calls(calls)}"
+        f"{operation.label} was called with {actual!r}, not {dict(params)!r}.\n"
+        f"{describe_calls(calls)}"
     )
 
 
-def assert_not_called(calls: Sequence[Call], operation: str | None) -> None:
+def assert_not_called(calls: Sequence[Call], operation: Operations | None) -> None:
     """No call of ``operation`` (of any operation when None)."""
     __tracebackhide__ = True
     matching = [call for call in calls if call.matches(operation, {})]
     assert not matching, (
-        f"expected no call of {operation or 'any operation'}, got {len(matching)}.\n"
+        f"expected no call of {describe_filter(operation, {})}, got {len(matching)}.\n"
         f"{describe_calls(calls)}"
     )
+
+
+# The calls that read a whole set: v1's describe and v2's get.
+_READS = {("ses", "DescribeConfigurationSet"), ("sesv2", "GetConfigurationSet")}
 
 
 def assert_all_described(calls: Sequence[Call], declared: Sequence[tuple[str, str, str]]) -> None:
@@ -52,7 +58,7 @@ def assert_all_described(calls: Sequence[Call], declared: Sequence[tuple[str, st
     described = {
         (call.account, call.region, call.params.get("ConfigurationSetName"))
         for call in calls
-        if call.operation == "DescribeConfigurationSet" and call.status == 200
+        if (call.api, call.operation) in _READS and call.status == 200
     }
     missing = [key for key in declared if key not in described]
     listing = "\n".join(
@@ -64,11 +70,11 @@ def assert_all_described(calls: Sequence[Call], declared: Sequence[tuple[str, st
     )
 
 
-def assert_within_rate_limit(calls: Sequence[Call], operation: str | None) -> None:
+def assert_within_rate_limit(calls: Sequence[Call], operation: Operations | None) -> None:
     """No call of ``operation`` (any when None) went over its rate limit."""
     __tracebackhide__ = True
     over = [call for call in calls if call.throttled and call.matches(operation, {})]
     assert not over, (
-        f"{len(over)} call(s) of {operation or 'any operation'} went over the rate limit.\n"
+        f"{len(over)} call(s) of {describe_filter(operation, {})} went over the rate limit.\n"
         f"{describe_calls(over, 'Calls over the limit')}\n{describe_calls(calls)}"
     )

@@ -15,12 +15,13 @@ class Fault:
     """Answer the next ``times`` matching calls with ``error``."""
 
     error: SesError
-    operation: str
+    operations: frozenset[tuple[str, str]]
+    """(api, operation) pairs it answers."""
     configuration_set: str | None
     times: int
 
-    def matches(self, operation: str, params: Mapping[str, Any]) -> bool:
-        if operation != self.operation:
+    def matches(self, api: str, operation: str, params: Mapping[str, Any]) -> bool:
+        if (api, operation) not in self.operations:
             return False
         return self.configuration_set is None or configuration_set_of(params) == (
             self.configuration_set
@@ -46,13 +47,13 @@ class Faults:
         with self._lock:
             self._pending.append(fault)
 
-    def take(self, operation: str, params: Mapping[str, Any]) -> SesError | None:
+    def take(self, api: str, operation: str, params: Mapping[str, Any]) -> SesError | None:
         """The error for this call, if a pending fault matches it (using up one of its times)."""
         if not self._pending:  # the common case costs one check
             return None
         with self._lock:
             for fault in self._pending:
-                if fault.matches(operation, params):
+                if fault.matches(api, operation, params):
                     fault.times -= 1
                     if fault.times == 0:
                         self._pending.remove(fault)
@@ -64,7 +65,7 @@ def make_fault(
     code: str,
     message: str,
     status: int,
-    operation: str,
+    operations: frozenset[tuple[str, str]],
     configuration_set: str | None,
     times: int,
 ) -> Fault:
@@ -73,4 +74,4 @@ def make_fault(
         raise ValueError(f"status must be an HTTP error status, 400 to 599; got {status!r}")
     if isinstance(times, bool) or not isinstance(times, int) or times < 1:
         raise ValueError(f"times must be a positive integer; got {times!r}")
-    return Fault(SesError(code, message, status), operation, configuration_set, times)
+    return Fault(SesError(code, message, status), operations, configuration_set, times)

@@ -207,12 +207,13 @@ class SesMock:
         ``operation`` is the API name or boto3's method name (``describe_configuration_set``);
         any other name is refused with the closest served one.
         """
-        api_name = names.operation(operation)
+        targets = names.operations(operation)
         if per_second is not None and not per_second > 0:
             raise ValueError(f"per_second must be positive or None; got {per_second!r}")
         if burst is not None and not burst >= 1:
             raise ValueError(f"burst must be at least 1; got {burst!r}")
-        self.rate_limiter.set_limit(api_name, per_second, burst)
+        for target in targets:
+            self.rate_limiter.set_limit(target, per_second, burst)
 
     def add_error(
         self,
@@ -233,16 +234,16 @@ class SesMock:
         refused with the closest known code, unless ``unmodeled=True`` says it is deliberate.
         ``status`` defaults to the code's own (500 for ``InternalFailure``, 400 when unknown).
         """
-        api_name = names.operation(operation)
+        targets = names.operations(operation)
         wire_code, known_status, default_message = names.error_code(
-            api_name, code, unmodeled=unmodeled
+            targets, code, unmodeled=unmodeled
         )
         self.faults.add(
             make_fault(
                 wire_code,
                 message if message is not None else default_message,
                 known_status if status is None else status,
-                api_name,
+                targets,
                 configuration_set,
                 times,
             )
@@ -259,8 +260,8 @@ class SesMock:
 
         Operations and parameters are checked as the assertions check them.
         """
-        api_name = _resolved(operation, params)
-        return [call for call in self.calls if call.matches(api_name, params)]
+        targets = _resolved(operation, params)
+        return [call for call in self.calls if call.matches(targets, params)]
 
     def assert_call_count(
         self, expected: int, operation: str | None = "DescribeConfigurationSet", **params: Any
@@ -276,9 +277,9 @@ class SesMock:
     def assert_called_once_with(self, operation: str, **params: Any) -> None:
         """Exactly one call of ``operation``, with exactly these parameters."""
         __tracebackhide__ = True
-        api_name = names.operation(operation)
-        names.check_parameters(api_name, params)
-        assertions.assert_called_once_with(self.calls, api_name, params)
+        targets = names.operations(operation)
+        names.check_parameters(targets, params)
+        assertions.assert_called_once_with(self.calls, targets, params)
 
     def assert_not_called(self, operation: str | None = None) -> None:
         """No call of ``operation`` (of any operation when None)."""
@@ -319,11 +320,11 @@ class SesMock:
         return pipeline.explain_unanswered(self, request)
 
 
-def _resolved(operation: str | None, params: Mapping[str, Any]) -> str | None:
-    """The API name of ``operation`` (None: any), its parameter names checked."""
-    api_name = None if operation is None else names.operation(operation)
-    names.check_parameters(api_name, params)
-    return api_name
+def _resolved(operation: str | None, params: Mapping[str, Any]) -> names.Operations | None:
+    """The operations ``operation`` names (None: any), its parameter names checked."""
+    targets = None if operation is None else names.operations(operation)
+    names.check_parameters(targets, params)
+    return targets
 
 
 def current_mock() -> SesMock:

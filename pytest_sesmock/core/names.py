@@ -3,20 +3,41 @@
 A testing tool must not let a test pass because a name was mistyped: an assertion that no call
 of ``DescribeConfigSet`` was made would pass for ever. Every method that takes a name resolves it
 here once, and a name that is not known is refused with the closest one that is.
+
+An operation is named by its API name (``GetConfigurationSet``) or boto3's method name
+(``get_configuration_set``). Names both APIs have (``CreateConfigurationSet``,
+``ListConfigurationSets``, ...) stand for the operation of either API; a prefix selects one:
+``ses:CreateConfigurationSet`` (v1) or ``sesv2:create_configuration_set`` (v2).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
 from botocore import xform_name
 
 from .. import catalogue
-from ..apis.v1 import OPERATIONS
 from ..errors import did_you_mean
-from ..protocols.model import operation_model
+from ..protocols.model import V1, V2, operation_model, service_model
+
+APIS = (V1, V2)
+"""The APIs served, by botocore service name, as a prefix selects them."""
+
+Target = tuple[str, str]
+"""(api, operation): ``("sesv2", "GetConfigurationSet")``."""
+
+
+class Operations(frozenset[Target]):
+    """The operations one name stands for, and how messages show that name."""
+
+    label: str
+
+    def __new__(cls, targets: Iterable[Target], label: str) -> Operations:
+        made = super().__new__(cls, targets)
+        made.label = label
+        return made
 
 
 class UnknownNameError(ValueError):
@@ -24,64 +45,98 @@ class UnknownNameError(ValueError):
 
 
 @cache
-def _operations() -> dict[str, str]:
-    """Every spelling of a served operation -> its API name."""
+def served(api: str) -> tuple[str, ...]:
+    """The API names of the operations served through one API, sorted."""
+    if api == V1:
+        from ..apis import v1
+
+        return tuple(v1.wire().served_names())
+    from ..apis import v2
+
+    return tuple(v2.wire().served_names())
+
+
+@cache
+def _spellings(api: str) -> dict[str, str]:
+    """Every spelling of an API's served operations -> its API name."""
     out: dict[str, str] = {}
-    for name in OPERATIONS:
+    for name in served(api):
         out[name] = name
         out[xform_name(name)] = name  # boto3's method name
     return out
 
 
-def operation(name: object) -> str:
-    """The API name of a served operation, from its API name or boto3's method name."""
-    if isinstance(name, str):
-        found = _operations().get(name)
-        if found is not None:
-            return found
-    served = sorted(OPERATIONS)
+def label(target: Target) -> str:
+    """How messages show one operation: v1's bare, v2's with its prefix."""
+    api, name = target
+    return name if api == V1 else f"{api}:{name}"
+
+
+def operations(name: object) -> Operations:
+    """The served operations a name stands for; ``UnknownNameError`` with the closest if none."""
+    if isinstance(name, Operations):
+        return name
     if not isinstance(name, str):
         raise UnknownNameError(
-            f"an operation is named by a string such as 'DescribeConfigurationSet' or "
-            f"'describe_configuration_set'; got {name!r}"
+            "an operation is named by a string such as 'DescribeConfigurationSet' or "
+            f"'describe_configuration_set' (or 'sesv2:get_configuration_set'); got {name!r}"
         )
-    spellings = served if name[:1].isupper() else [xform_name(op) for op in served]
-    hint = did_you_mean(name, spellings)
-    known = _known_ses_operation(name)
-    what = (
-        f"{name!r} is an SES operation that pytest-sesmock does not serve"
-        if known
-        else f"unknown operation {name!r}"
-    )
-    raise UnknownNameError(
-        f"{what}{hint} It serves (as API name or boto3 method name): {', '.join(served)}"
-    )
-
-
-def _known_ses_operation(name: str) -> bool:
-    from ..protocols.model import service_model
-
-    names = service_model().operation_names
-    return name in names or name in {xform_name(op) for op in names}
+    return _operations(name)
 
 
 @cache
-def _parameters(api_name: str | None) -> tuple[str, ...]:
-    """The top-level parameter names of one operation (of every served one when None)."""
+def _operations(name: str) -> Operations:
+    prefix, _, bare = name.rpartition(":")
+    if prefix and prefix not in APIS:
+        raise UnknownNameError(
+            f"unknown API {prefix!r} in {name!r}{did_you_mean(prefix, APIS)} "
+            f"Prefix an operation with one of: {', '.join(f'{api}:' for api in APIS)}"
+        )
+    apis = (prefix,) if prefix else APIS
+    found = [(api, _spellings(api)[bare]) for api in apis if bare in _spellings(api)]
+    if found:
+        text = label(found[0]) if len(found) == 1 else f"{found[0][1]} (ses or sesv2)"
+        return Operations(found, text)
+    every = sorted({op for api in apis for op in served(api)})
+    spellings = every if bare[:1].isupper() else [xform_name(op) for op in every]
+    hint = did_you_mean(bare, spellings)
+    what = (
+        f"{name!r} is an SES operation that pytest-sesmock does not serve"
+        if _known_ses_operation(bare, apis)
+        else f"unknown operation {name!r}"
+    )
+    raise UnknownNameError(
+        f"{what}{hint} It serves (as API name or boto3 method name; prefix 'ses:' or 'sesv2:' "
+        f"to choose an API): {', '.join(every)}"
+    )
+
+
+def _known_ses_operation(name: str, apis: Iterable[str]) -> bool:
+    for api in apis:
+        names = service_model(api).operation_names
+        if name in names or name in {xform_name(op) for op in names}:
+            return True
+    return False
+
+
+@cache
+def _parameters(targets: Operations | None) -> tuple[str, ...]:
+    """The top-level parameter names of these operations (of every served one when None)."""
+    every = targets or [(api, name) for api in APIS for name in served(api)]
     names: dict[str, None] = {}
-    for name in [api_name] if api_name else sorted(OPERATIONS):
-        shape = operation_model(name).input_shape
+    for api, name in sorted(every):
+        shape = operation_model(name, api).input_shape
         if shape is not None:
             names.update(dict.fromkeys(shape.members))
     return tuple(names)
 
 
-def check_parameters(api_name: str | None, params: Mapping[str, Any]) -> None:
-    """Refuse a parameter name the operation (any served one when None) does not take."""
-    known = _parameters(api_name)
+def check_parameters(targets: Operations | None, params: Mapping[str, Any]) -> None:
+    """Refuse a parameter name the operations (any served one when None) do not take."""
+    known = _parameters(targets)
     for name in params:
         if name not in known:
-            where = f"{api_name}" if api_name else "any served operation"
+            where = targets.label if targets else "any served operation"
             allowed = ", ".join(known) if known else "none"
             raise UnknownNameError(
                 f"{name!r} is not a parameter of {where}{did_you_mean(name, known)} "
@@ -89,16 +144,18 @@ def check_parameters(api_name: str | None, params: Mapping[str, Any]) -> None:
             )
 
 
-def error_code(api_name: str, code: object, *, unmodeled: bool) -> tuple[str, int, str]:
-    """(wire code, status, default message) of a code ``add_error`` may inject into ``api_name``.
+def error_code(targets: Operations, code: object, *, unmodeled: bool) -> tuple[str, int, str]:
+    """(wire code, status, default message) of a code ``add_error`` may inject into ``targets``.
 
-    Accepted: the operation's modeled errors (by wire code, or by the exception name boto3
+    Accepted: the operations' modeled errors (by wire code, or by the exception name boto3
     shows), the codes the catalogue answers, and the codes every AWS API may answer. With
     ``unmodeled=True`` any code is accepted as it is (testing an unexpected code is legitimate).
     """
     if not isinstance(code, str) or not code:
         raise UnknownNameError(f"code must be an error code such as 'Throttling'; got {code!r}")
-    modeled = _modeled_errors(api_name)
+    modeled: dict[str, tuple[str, int, str]] = {}
+    for api, name in sorted(targets):
+        modeled.update(_modeled_errors(api, name))
     if code in modeled:
         return modeled[code]
     known = catalogue.known_codes()
@@ -109,16 +166,16 @@ def error_code(api_name: str, code: object, *, unmodeled: bool) -> tuple[str, in
         return code, 400, f"{code} (injected)"
     choices = sorted({*modeled, *known})
     raise UnknownNameError(
-        f"unknown error code {code!r} for {api_name}{did_you_mean(code, choices)} "
+        f"unknown error code {code!r} for {targets.label}{did_you_mean(code, choices)} "
         f"Known: {', '.join(choices)}. To inject a code of your own, pass unmodeled=True."
     )
 
 
 @cache
-def _modeled_errors(api_name: str) -> dict[str, tuple[str, int, str]]:
-    """The operation's modeled errors by wire code and by exception name."""
+def _modeled_errors(api: str, name: str) -> dict[str, tuple[str, int, str]]:
+    """One operation's modeled errors by wire code and by exception name."""
     out: dict[str, tuple[str, int, str]] = {}
-    for shape in operation_model(api_name).error_shapes:
+    for shape in operation_model(name, api).error_shapes:
         meta = shape.metadata.get("error", {})
         code = meta.get("code", shape.name)
         value = (code, int(meta.get("httpStatusCode", 400)), f"{code} (injected)")

@@ -29,6 +29,16 @@ _DECODED_KEPT = 1024
 
 def wire_for(request: PlainRequest) -> Wire:
     """The API a request is for: SES v2's paths start with ``/v2/``; the rest is v1's Query."""
+    url = request.url
+    # The path starts after the host: "https://email.us-east-1.amazonaws.com/v2/email/..."
+    if "/v2/" in url and urlsplit(url).path.startswith("/v2/"):
+        from ..apis import v2
+
+        return v2.wire()
+    return _v1()
+
+
+def _v1() -> Wire:
     from ..apis import v1
 
     return v1.wire()
@@ -95,10 +105,12 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
         if invalid is not None:
             raise invalid
         if mock.rate_limit != "off":
-            throttled = not mock.rate_limiter.allow(mock.account, region, operation, now)
+            throttled = not mock.rate_limiter.allow(
+                mock.account, region, (served.api, operation), now
+            )
             if throttled and mock.rate_limit == "enforce":
                 raise mock.throttling_error()
-        fault = mock.faults.take(operation, params)
+        fault = mock.faults.take(served.api, operation, params)
         if fault is not None:
             raise fault
         result = served.run(mock.backend, Context(mock.account, region, now), params)
@@ -118,6 +130,7 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
         throttled,
         _attempt(headers.get("amz-sdk-request")),
         hint,
+        served.api,
     )
     owner: SesMock | None = mock
     while owner is not None:  # the mocks around a nested one see its calls too

@@ -1,4 +1,5 @@
-"""SES's rate limits: a token bucket per (account, region, operation), on the mock's clock."""
+"""SES's rate limits: a token bucket per (account, region, API and operation), on the mock's
+clock."""
 
 from __future__ import annotations
 
@@ -15,19 +16,21 @@ class Limit:
 
 
 # "You can execute this operation no more than once per second" (SES API reference).
-DEFAULT_LIMITS = {"DescribeConfigurationSet": Limit(per_second=1.0, burst=1.0)}
+DEFAULT_LIMITS = {("ses", "DescribeConfigurationSet"): Limit(per_second=1.0, burst=1.0)}
+
+Target = tuple[str, str]  # (api, operation)
 
 
 class RateLimiter:
     """Decides whether a call is within its operation's limit; thread-safe."""
 
     def __init__(self) -> None:
-        self.limits: dict[str, Limit] = dict(DEFAULT_LIMITS)
-        # (account, region, operation) -> [tokens, last refill time]
-        self._buckets: dict[tuple[str, str, str], list[float]] = {}
+        self.limits: dict[Target, Limit] = dict(DEFAULT_LIMITS)
+        # (account, region, (api, operation)) -> [tokens, last refill time]
+        self._buckets: dict[tuple[str, str, Target], list[float]] = {}
         self._lock = threading.Lock()
 
-    def set_limit(self, operation: str, per_second: float | None, burst: float | None) -> None:
+    def set_limit(self, operation: Target, per_second: float | None, burst: float | None) -> None:
         """Limit ``operation``; ``per_second=None`` removes its limit."""
         with self._lock:
             self._buckets = {key: b for key, b in self._buckets.items() if key[2] != operation}
@@ -36,7 +39,7 @@ class RateLimiter:
             else:
                 self.limits[operation] = Limit(per_second, burst if burst is not None else 1.0)
 
-    def allow(self, account: str, region: str, operation: str, now: float) -> bool:
+    def allow(self, account: str, region: str, operation: Target, now: float) -> bool:
         """Take a token for one call at ``now``; False when the call is over the limit."""
         limit = self.limits.get(operation)
         if limit is None:

@@ -30,16 +30,19 @@ class Call:
     """1 for a first try, 2 and up for botocore's retries (from ``amz-sdk-request``)."""
     hint: str | None = None
     """Why an error may not be what the test meant (the set lives in another region, say)."""
+    api: str = "ses"
+    """The API it came through: ``"ses"`` (v1, Query) or ``"sesv2"`` (v2, rest-json)."""
 
-    def matches(self, operation: str | None, params: Mapping[str, Any]) -> bool:
+    def matches(self, operation: object, params: Mapping[str, Any]) -> bool:
         """Whether this call is of ``operation`` (any when None) with these parameter values.
 
-        ``operation`` is the API name or boto3's method name; an unknown one is refused.
+        ``operation`` is the API name or boto3's method name, of either API unless prefixed
+        (``sesv2:GetConfigurationSet``); an unknown one is refused.
         """
-        if operation is not None and self.operation != operation:
-            from .names import operation as api_name  # the usual case needs no lookup
+        if operation is not None:
+            from .names import operations
 
-            if self.operation != api_name(operation):
+            if (self.api, self.operation) not in operations(operation):
                 return False
         return all(self.params.get(name, _MISSING) == value for name, value in params.items())
 
@@ -54,7 +57,8 @@ class Call:
                 " [over rate limit]" if self.throttled else "",
             )
         )
-        line = f"{when} {self.account}/{self.region} {self.operation}({arguments}) -> {answer}"
+        shown = self.operation if self.api == "ses" else f"{self.api}:{self.operation}"
+        line = f"{when} {self.account}/{self.region} {shown}({arguments}) -> {answer}"
         return f"{line}{notes}\n     hint: {self.hint}" if self.hint else line + notes
 
 
@@ -71,9 +75,9 @@ def describe_calls(calls: Iterable[Call], heading: str = "Recorded calls") -> st
     return "\n".join(lines)
 
 
-def describe_filter(operation: str | None, params: Mapping[str, Any]) -> str:
+def describe_filter(operation: Any, params: Mapping[str, Any]) -> str:
     """``DescribeConfigurationSet(ConfigurationSetName='x')``, or ``any operation``."""
-    name = operation or "any operation"
+    name = getattr(operation, "label", operation) or "any operation"
     if not params:
         return name
     return f"{name}({', '.join(f'{key}={value!r}' for key, value in params.items())})"

@@ -57,6 +57,21 @@ class Served:
     """``(result, request id) -> body``."""
 
 
+class Reusable(dict[str, Any]):
+    """A result whose written form may be reused while ``key`` stays the same.
+
+    ``key`` names the state the result was read from (a configuration set and its revision);
+    ``owner`` is that set, kept alive by the cache so that its id cannot be reused by another.
+    """
+
+    __slots__ = ("key", "owner")
+
+    def __init__(self, key: tuple[Any, ...], owner: object, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key = key
+        self.owner = owner
+
+
 Decoded = tuple[Served, Mapping[str, Any], "SesError | None"]
 """(operation, parameters, error to answer instead): a request understood."""
 

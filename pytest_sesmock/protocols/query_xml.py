@@ -16,6 +16,7 @@ from typing import Any
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
 from ..errors import SesError
+from .base import Reusable
 from .model import service_model
 
 Writer = Callable[[Any, list[str]], None]
@@ -158,21 +159,6 @@ def _element(tag: str, shape: Shape) -> Writer:
         out.append(close_tag)
 
     return write_text
-
-
-class Reusable(dict[str, Any]):
-    """A result whose written form may be reused while ``key`` stays the same.
-
-    ``key`` names the state the result was read from (a configuration set and its revision);
-    ``owner`` is that set, kept alive by the cache so that its id cannot be reused by another.
-    """
-
-    __slots__ = ("key", "owner")
-
-    def __init__(self, key: tuple[Any, ...], owner: object, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.key = key
-        self.owner = owner
 
 
 _REUSED_KEPT = 4096

@@ -39,10 +39,15 @@ def create(backend: Backend, context: Context, configuration_set: ConfigurationS
 
 
 def page(
-    backend: Backend, context: Context, size: int, token: str | None
+    backend: Backend, context: Context, size: int, token: str | None, contains: str | None = None
 ) -> tuple[list[str], str | None]:
-    """One page of set names in name order (stable across pages), and the next page's token."""
+    """One page of set names in name order (stable across pages), and the next page's token.
+
+    ``contains``: only names with that in them (SES v2's ``CONFIGURATION_SET_NAME_CONTAINS``).
+    """
     names = sorted(backend.visible(context.account, context.region))
+    if contains:
+        names = [name for name in names if contains in name]
     after = _after(token)
     if after is not None:
         names = [name for name in names if name > after]
@@ -84,7 +89,7 @@ def _index(found: ConfigurationSet, name: str) -> int:
         if destination["Name"] == name:
             return index
     # Recorded: no angle brackets, and the set's name, not the destination's.
-    raise error("EventDestinationDoesNotExist", set=found.name)
+    raise error("EventDestinationDoesNotExist", set=found.name, name=name)
 
 
 def require_destination(backend: Backend, context: Context, set_name: str, name: str) -> None:
