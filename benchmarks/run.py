@@ -30,7 +30,8 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
 import pytest_sesmock
-from pytest_sesmock import SesMock, interception
+from pytest_sesmock import SesMock
+from pytest_sesmock.adapters import botocore as interception
 
 DESTINATION = {
     "Name": "to-sns",
@@ -65,9 +66,9 @@ def interleaved(calls: dict[str, Callable[[], Any]], rounds: int, count: int) ->
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def unhooked_client() -> Any:
+def unhooked_client(service: str = "ses") -> Any:
     """A client without pytest-sesmock's handlers: as if the plugin were not installed."""
-    client = boto3.client("ses", region_name="us-east-1")
+    client = boto3.client(service, region_name="us-east-1")
     for event, handler in interception._HANDLERS:
         client.meta.events.unregister(event, handler)
     return client
@@ -145,7 +146,46 @@ def _body_of(mock: SesMock) -> bytes:
     ).prepare()
     response = mock.answer(request)
     assert response is not None
-    return bytes(response.content)
+    return response.body
+
+
+def per_call_v2(rounds: int, count: int) -> None:
+    print("per-call cost of sesv2 get_configuration_set", flush=True)
+    from botocore.awsrequest import AWSRequest
+
+    with SesMock(rate_limit="track") as mock:
+        mock.add_configuration_set({"Name": "marketing", "EventDestinations": [DESTINATION]})
+        ours = boto3.client("sesv2", region_name="us-east-1")
+        ours.get_configuration_set(ConfigurationSetName="marketing")
+        request = AWSRequest(
+            method="GET",
+            url="https://email.us-east-1.amazonaws.com/v2/email/configuration-sets/marketing",
+        ).prepare()
+        answered = mock.answer(request)
+        assert answered is not None
+        body = answered.body
+        # the floor for rest-json: a bare before-send handler returning fixed JSON
+        floor = unhooked_client("sesv2")
+        floor.meta.events.register_first(
+            "before-send.sesv2",
+            lambda request, **_: AWSResponse(
+                request.url,
+                200,
+                {"x-amzn-RequestId": "x", "Content-Type": "application/json"},
+                _Raw(body),  # type: ignore[arg-type]
+            ),
+        )
+
+        def call(client: Any) -> Callable[[], Any]:
+            return lambda: client.get_configuration_set(ConfigurationSetName="marketing")
+
+        for client in (ours, floor):
+            call(client)()  # warm up
+        result = interleaved({"ours": call(ours), "floor": call(floor)}, rounds, count)
+    ratio = result["ours"] / result["floor"]
+    row("sesv2 floor (bare before-send, fixed JSON)", f"{result['floor'] * 1e6:.0f} us")
+    row("pytest-sesmock, sesv2", f"{result['ours'] * 1e6:.0f} us")
+    row("pytest-sesmock / floor, sesv2", f"{ratio:.3f}", "target <= 1.15", check(ratio <= 1.15))
 
 
 def _moto_per_call(rounds: int, count: int, call: Callable[[Any], Callable[[], Any]]) -> Any:
@@ -409,6 +449,7 @@ def main() -> None:
     )
     if "call" in only:
         per_call(rounds=3 if quick else 9, count=100 if quick else 300)
+        per_call_v2(rounds=3 if quick else 9, count=100 if quick else 300)
     if "fixture" in only:
         fixture_cost(count=200 if quick else 2000)
     if "suite" in only:

@@ -230,6 +230,103 @@ def test_aws_cli_errors(ses_mock_server: SesServer, tmp_path: Path) -> None:
     ]
 
 
+def test_aws_cli_sesv2_commands(ses_mock_server: SesServer, tmp_path: Path) -> None:
+    """SES v2 over HTTP: the CLI's bundled botocore (its own model, its own List route)."""
+    ses_mock_server.mock.add_configuration_set(MARKETING)  # declared in v1's spelling
+    endpoint = ["--endpoint-url", ses_mock_server.endpoint_url, "--region", "us-east-1"]
+
+    created = aws(
+        tmp_path,
+        "sesv2",
+        "create-configuration-set",
+        "--configuration-set-name",
+        "from-cli",
+        "--sending-options",
+        "SendingEnabled=false",
+        *endpoint,
+    )
+    assert (created.returncode, created.stderr) == (0, "")
+    got = aws(
+        tmp_path,
+        "sesv2",
+        "get-configuration-set",
+        "--configuration-set-name",
+        "from-cli",
+        *endpoint,
+    )
+    assert (got.returncode, got.stderr) == (0, "")
+    assert json.loads(got.stdout) == {
+        "ConfigurationSetName": "from-cli",
+        "ReputationOptions": {"ReputationMetricsEnabled": True},
+        "SendingOptions": {"SendingEnabled": False},
+        "Tags": [],
+    }
+    destinations = aws(
+        tmp_path,
+        "sesv2",
+        "get-configuration-set-event-destinations",
+        "--configuration-set-name",
+        "marketing",
+        *endpoint,
+    )
+    assert json.loads(destinations.stdout)["EventDestinations"] == [
+        {
+            "Name": "to-sns",
+            "Enabled": True,
+            "MatchingEventTypes": ["SEND", "BOUNCE"],
+            "SnsDestination": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:ses-events"},
+        }
+    ]
+    listed = aws(tmp_path, "sesv2", "list-configuration-sets", "--page-size", "1", *endpoint)
+    assert (listed.returncode, listed.stderr) == (0, "")
+    assert json.loads(listed.stdout)["ConfigurationSets"] == ["from-cli"]
+    # v1 reads what v2 wrote
+    v1 = aws(
+        tmp_path,
+        "ses",
+        "describe-configuration-set",
+        "--configuration-set-name",
+        "from-cli",
+        "--configuration-set-attribute-names",
+        "reputationOptions",
+        *endpoint,
+    )
+    assert json.loads(v1.stdout)["ReputationOptions"] == {
+        "SendingEnabled": False,
+        "ReputationMetricsEnabled": True,
+    }
+    missing = aws(
+        tmp_path, "sesv2", "get-configuration-set", "--configuration-set-name", "nope", *endpoint
+    )
+    assert missing.returncode == 255
+    assert "(NotFoundException)" in missing.stderr
+    assert "Configuration set <nope> does not exist." in missing.stderr
+    assert [(c.api, c.operation, c.status) for c in ses_mock_server.mock.calls] == [
+        ("sesv2", "CreateConfigurationSet", 200),
+        ("sesv2", "GetConfigurationSet", 200),
+        ("sesv2", "GetConfigurationSetEventDestinations", 200),
+        ("sesv2", "ListConfigurationSets", 200),
+        ("ses", "DescribeConfigurationSet", 200),
+        ("sesv2", "GetConfigurationSet", 404),
+    ]
+
+
+def test_an_unserved_v2_route_is_a_json_error(ses_mock_server: SesServer) -> None:
+    url = ses_mock_server.endpoint_url + "v2/email/identities/a%40example.com/configuration-set"
+    answer = send(
+        url,
+        method="PUT",
+        body=b'{"ConfigurationSetName": "x"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status == 404
+    assert answer.headers["x-amzn-ErrorType"] == "UnknownOperationException"
+    error = json.loads(answer.body)
+    assert error["__type"] == "UnknownOperationException"
+    assert "GetConfigurationSet" in error["message"]
+    assert ses_mock_server.mock.calls == []
+
+
 # -- boto3 over the wire ---------------------------------------------------------------------------
 
 

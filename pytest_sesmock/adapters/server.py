@@ -68,7 +68,7 @@ class _Request:
 
     __slots__ = ("body", "headers", "method", "url")
 
-    def __init__(self, method: str, url: str, headers: Any, body: str) -> None:
+    def __init__(self, method: str, url: str, headers: Any, body: str | bytes) -> None:
         self.method = method
         self.url = url
         self.headers = headers
@@ -89,6 +89,17 @@ def _decode_form(data: bytes | str, where: str) -> dict[str, str]:
 
 def _served_list() -> str:
     return ", ".join(sorted(OPERATIONS))
+
+
+def _unserved_v2(method: str, path: str) -> SesError:
+    from ..apis import v2
+
+    served = ", ".join(v2.wire().served_names())
+    return SesError(
+        "UnknownOperationException",
+        f"{method} {path} is not an SES v2 operation pytest-sesmock serves; it serves {served}.",
+        404,
+    )
 
 
 def _unserved(action: str) -> SesError:
@@ -144,7 +155,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
     def do_GET(self) -> None:
-        """A Query request with its form in the query string (the protocol allows GET)."""
+        """A Query request with its form in the query string (the protocol allows GET), or an
+        SES v2 request."""
+        self._serve()
+
+    def do_PUT(self) -> None:
+        """An SES v2 request (``/v2/...``); the Query protocol has no PUT."""
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        """An SES v2 request (``/v2/...``); the Query protocol has no DELETE."""
         self._serve()
 
     def handle_expect_100(self) -> bool:
@@ -215,6 +235,21 @@ class _Handler(BaseHTTPRequestHandler):
             raise SesError(
                 "MissingAuthenticationToken", "Request is missing Authentication Token", 403
             )
+        url = self.server.base_url + self.path.lstrip("/")
+        if self._is_v2():
+            # SES v2 (rest-json): the route names the operation, the pipeline does the rest.
+            answer = self.server.mock.answer(
+                cast(Any, _Request(self.command, url, self.headers, body))
+            )
+            if answer is None:
+                raise _unserved_v2(self.command, urlsplit(self.path).path)
+            return answer
+        if self.command not in ("GET", "POST"):
+            raise SesError(
+                "ValidationError",
+                f"HTTP method {self.command} is not supported; send the Query request as POST "
+                "with a form body, or as GET with a query string.",
+            )
         if body:
             content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if content_type != _FORM:
@@ -230,7 +265,6 @@ class _Handler(BaseHTTPRequestHandler):
         action = form.get("Action", "")
         if action not in OPERATIONS:
             raise _unserved(action)
-        url = self.server.base_url + self.path.lstrip("/")
         # The region comes from the SigV4 scope: SesMock.answer reads it (the host is ours).
         response = self.server.mock.answer(
             # The body as text (checked UTF-8 above): the mock then decodes a repeated one once.
@@ -295,7 +329,17 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client stopped sending (or went away): close all the same
 
+    def _is_v2(self) -> bool:
+        return urlsplit(getattr(self, "path", "") or "").path.startswith("/v2/")
+
     def _send_error(self, error: SesError, request_id: str) -> None:
+        # As the API the path belongs to writes errors: Query's XML envelope, or v2's JSON.
+        if self._is_v2():
+            from ..apis import v2
+
+            answer = v2.wire().error_answer(error, request_id)
+            self._send(answer.status, answer.headers, answer.body)
+            return
         body = serialize_error(error, request_id)
         self._send(error.status, {"x-amzn-RequestId": request_id, "Content-Type": "text/xml"}, body)
 

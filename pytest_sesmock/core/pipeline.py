@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import SesError
 from ..protocols.base import Answer, Decoded, PlainRequest, Wire
 from ..protocols.endpoint import region_of
+from ..protocols.model import V1, V2
 from ..state.backend import Context
 from . import hints
 from .faults import configuration_set_of
@@ -30,15 +32,20 @@ _DECODED_KEPT = 1024
 def wire_for(request: PlainRequest) -> Wire:
     """The API a request is for: SES v2's paths start with ``/v2/``; the rest is v1's Query."""
     url = request.url
-    # The path starts after the host: "https://email.us-east-1.amazonaws.com/v2/email/..."
-    if "/v2/" in url and urlsplit(url).path.startswith("/v2/"):
+    # The path starts after the scheme and host: "https://email.us-east-1.amazonaws.com/v2/..."
+    host = url.find("//")
+    path = url.find("/", host + 2 if host >= 0 else 0)
+    if path >= 0 and url.startswith("/v2/", path):
+        return _wires(V2)
+    return _wires(V1)
+
+
+@cache
+def _wires(api: str) -> Wire:
+    if api == V2:
         from ..apis import v2
 
         return v2.wire()
-    return _v1()
-
-
-def _v1() -> Wire:
     from ..apis import v1
 
     return v1.wire()
