@@ -10,6 +10,7 @@ wins and the entry says so.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import SesError
@@ -383,10 +384,14 @@ def common_error(code: str) -> tuple[int, str] | None:
     return _COMMON.get(code)
 
 
-def known_codes() -> dict[str, tuple[int, str]]:
-    """Every code in the catalogue with its status and a message: ``add_error``'s vocabulary."""
+def known_codes(apis: Iterable[str] = ("ses", "sesv2")) -> dict[str, tuple[int, str]]:
+    """Every code the catalogue answers through these APIs (``ses``, ``sesv2``), with its status
+    and a message, and the common ones: ``add_error``'s vocabulary."""
+    wanted = set(apis)
     out = {code: value for code, value in _COMMON.items()}
     for entry in ENTRIES:
+        if ("sesv2" if entry.key.startswith("v2.") else "ses") not in wanted:
+            continue
         if "{" not in entry.message:
             out.setdefault(entry.code, (entry.status, entry.message))
         else:

@@ -337,7 +337,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self._is_v2():
             from ..apis import v2
 
-            answer = v2.wire().error_answer(error, request_id)
+            wire = v2.wire()
+            answer = wire.error_answer(wire.translate(error), request_id)
             self._send(answer.status, answer.headers, answer.body)
             return
         body = serialize_error(error, request_id)

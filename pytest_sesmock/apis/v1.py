@@ -20,7 +20,7 @@ from ..state import configuration_sets as sets
 from ..state import rules
 from ..state.backend import Backend, Context
 from ..state.configuration_set import ConfigurationSet
-from ..state.spelling import DROPPED, to_v1, to_v2
+from ..state.spelling import DROPPED, destination_types, to_v1, to_v2
 
 _NOTHING: Mapping[str, Any] = {}
 
@@ -51,7 +51,7 @@ def _view(found: ConfigurationSet) -> dict[str, Any]:
         if (
             converted
             and converted[0].get("MatchingEventTypes")
-            and any(kind in converted[0] for kind in rules.DESTINATION_TYPES)
+            and any(kind in converted[0] for kind in destination_types(V1))
         ):
             destinations.append(converted[0])
     tracking = found.tracking_options

@@ -22,6 +22,7 @@ from ..state import configuration_sets as sets
 from ..state import rules
 from ..state.backend import Backend, Context
 from ..state.configuration_set import ConfigurationSet
+from ..state.spelling import destination_types
 
 _NOTHING: Mapping[str, Any] = {}
 
@@ -84,8 +85,8 @@ def create_configuration_set(
         sets.check_redirect_domain(backend, context, tracking["CustomRedirectDomain"])
     configuration_set = ConfigurationSet(
         name=name,
-        tracking_options=dict(tracking) if tracking is not None else None,
-        delivery_options=dict(params["DeliveryOptions"]) if "DeliveryOptions" in params else None,
+        tracking_options=dict(tracking) if tracking else None,
+        delivery_options=dict(params["DeliveryOptions"]) if params.get("DeliveryOptions") else None,
         reputation_metrics_enabled=(
             True if reputation is None else reputation.get("ReputationMetricsEnabled", False)
         ),
@@ -94,8 +95,8 @@ def create_configuration_set(
         tags=[dict(tag) for tag in params.get("Tags", ())],
     )
     for section, attribute in _OPTIONAL_SECTIONS.items():
-        if section in params and section not in ("TrackingOptions", "DeliveryOptions"):
-            setattr(configuration_set, attribute, dict(params[section]))
+        if params.get(section) and section not in ("TrackingOptions", "DeliveryOptions"):
+            setattr(configuration_set, attribute, dict(params[section]))  # empty: not set
     sets.create(backend, context, configuration_set)
     return _NOTHING
 
@@ -131,7 +132,7 @@ def list_configuration_sets(
 def _destination(set_name: str, name: str, definition: Mapping[str, Any]) -> dict[str, Any]:
     """A v2 event destination checked by SES's rules (the backend's spelling already)."""
     destination = {"Name": name, **definition}
-    problems = rules.event_destination_problems(destination, rules.V2_DESTINATION_TYPES)
+    problems = rules.event_destination_problems(destination, destination_types(V2))
     if "MatchingEventTypes" not in destination:
         problems.append(("MatchingEventTypes", "must name at least one event type"))
     for inner, problem in problems:

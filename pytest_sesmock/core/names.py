@@ -97,6 +97,12 @@ def _operations(name: str) -> Operations:
     if found:
         text = label(found[0]) if len(found) == 1 else f"{found[0][1]} (ses or sesv2)"
         return Operations(found, text)
+    elsewhere = [api for api in APIS if api not in apis and bare in _spellings(api)]
+    if elsewhere:  # "ses:GetConfigurationSet": a v2 operation under v1's prefix
+        raise UnknownNameError(
+            f"{name!r}: {bare} is not an operation of {prefix}; did you mean "
+            f"'{elsewhere[0]}:{bare}'? It serves through {prefix}: {', '.join(served(prefix))}"
+        )
     every = sorted({op for api in apis for op in served(api)})
     spellings = every if bare[:1].isupper() else [xform_name(op) for op in every]
     hint = did_you_mean(bare, spellings)
@@ -158,7 +164,7 @@ def error_code(targets: Operations, code: object, *, unmodeled: bool) -> tuple[s
         modeled.update(_modeled_errors(api, name))
     if code in modeled:
         return modeled[code]
-    known = catalogue.known_codes()
+    known = catalogue.known_codes({api for api, _ in targets})
     if code in known:
         status, message = known[code]
         return code, status, message

@@ -123,7 +123,8 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
         result = served.run(mock.backend, Context(mock.account, region, now), params)
         reply = wire.result_answer(200, served.encode(result, rid), rid)
     except SesError as error:
-        reply, code = wire.error_answer(error, rid), error.code
+        answered = wire.translate(error)  # v2 answers the shared semantics' errors its own way
+        reply, code = wire.error_answer(answered, rid), answered.code
         if error.code == "ConfigurationSetDoesNotExist":
             hint = _hint_elsewhere(mock, operation, params, region)
     call = Call(

@@ -94,8 +94,11 @@ class Wire(Protocol):
     def operation_of(self, request: PlainRequest) -> str | None:
         """The operation a request names, served or not (for messages), or None."""
 
+    def translate(self, error: SesError) -> SesError:
+        """An error of the shared semantics as this API answers it (its own code, status)."""
+
     def error_answer(self, error: SesError, request_id: str) -> Answer:
-        """The answer for an error, as this protocol writes it."""
+        """The answer for an error (already translated), as this protocol writes it."""
 
     def result_answer(self, status: int, body: bytes, request_id: str) -> Answer:
         """The answer for a result body."""

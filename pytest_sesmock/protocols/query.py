@@ -291,6 +291,10 @@ class QueryWire:
             sent = {k: v for k, v in flat.items() if k not in ("Action", "Version")}
             return served, MappingProxyType(sent), error
 
+    def translate(self, error: SesError) -> SesError:
+        """v1's errors are the catalogue's own: nothing to translate."""
+        return error
+
     def result_answer(self, status: int, body: bytes, request_id: str) -> Answer:
         """A result, as XML."""
         return Answer(status, self._headers(request_id, body), body)

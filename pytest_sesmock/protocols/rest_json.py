@@ -221,9 +221,12 @@ class RestJsonWire:
         """A result, as JSON."""
         return Answer(status, self._headers(request_id, body), body)
 
+    def translate(self, error: SesError) -> SesError:
+        """An error of the shared semantics, with this API's code and status."""
+        return self._translate(error)
+
     def error_answer(self, error: SesError, request_id: str) -> Answer:
         """An error as rest-json writes it: code in a header and in ``__type``."""
-        error = self._translate(error)
         body = json.dumps({"__type": error.code, "message": error.message}).encode()
         headers = self._headers(request_id, body)
         headers["x-amzn-ErrorType"] = error.code

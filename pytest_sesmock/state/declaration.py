@@ -14,6 +14,7 @@ from typing import Any
 from botocore.model import ListShape, Shape, StringShape, StructureShape
 
 from ..errors import DeclarationError, did_you_mean
+from ..protocols.model import V1, V2
 from . import rules, spelling
 from .configuration_set import ConfigurationSet
 
@@ -75,8 +76,17 @@ def check_shape(shape: Shape, value: object, path: str) -> Any:
     if kind in ("integer", "long"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise DeclarationError(path, f"expected an integer; got {_type_name(value)} {value!r}")
+        low, high = shape.metadata.get("min"), shape.metadata.get("max")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise DeclarationError(path, f"{value} is out of range: SES takes {_bounds(low, high)}")
         return value
     return value
+
+
+def _bounds(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low} to {high}"
+    return f"at least {low}" if low is not None else f"at most {high}"
 
 
 def _timestamp(value: object, path: str) -> datetime:
@@ -214,7 +224,7 @@ def _destinations(value: list[Any] | tuple[Any, ...]) -> list[dict[str, Any]]:
         shape = (spelling.v1_shape if used == "v1" else spelling.v2_shape)("EventDestinations")
         assert isinstance(shape, ListShape)
         destination = check_shape(shape.member, item, where)
-        types = rules.DESTINATION_TYPES if used == "v1" else rules.V2_DESTINATION_TYPES
+        types = spelling.destination_types(V1 if used == "v1" else V2)
         for inner, problem in rules.event_destination_problems(destination, types):
             raise DeclarationError(_join(where, inner), problem)
         if used == "v1":

@@ -35,15 +35,8 @@ _NAME_RULES: dict[str, tuple[re.Pattern[str], int, str]] = {
 }
 
 DESTINATION_TYPES = ("SNSDestination", "CloudWatchDestination", "KinesisFirehoseDestination")
-"""The destination types of an event destination, as SES v1 spells them."""
-V2_DESTINATION_TYPES = (
-    "SnsDestination",
-    "CloudWatchDestination",
-    "KinesisFirehoseDestination",
-    "EventBridgeDestination",
-    "PinpointDestination",
-)
-"""The destination types of an event destination, as SES v2 spells them."""
+"""The destination types of an event destination, as SES v1 spells them (see also
+``spelling.destination_types``, which reads them off either model)."""
 
 
 def name_problem(kind: str, value: str) -> str | None:

@@ -95,6 +95,23 @@ def v2_output_members() -> frozenset[str]:
     return frozenset(output.members)
 
 
+@cache
+def destination_types(api: str) -> tuple[str, ...]:
+    """The destination types of an event destination in one API's model, as it spells them
+    (v2's grew EventBridge in botocore 1.43)."""
+    section = v1_shape if api == V1 else v2_shape
+    shape = section("EventDestinations")
+    assert isinstance(shape, ListShape)
+    assert isinstance(shape.member, StructureShape)
+    found = [name for name in shape.member.members if name.endswith("Destination")]
+    # In the order SES's documentation lists them (SNS, CloudWatch, Firehose), new ones after.
+    first = {_plain(name): index for index, name in enumerate(_DOCUMENTED_ORDER)}
+    return tuple(sorted(found, key=lambda name: first.get(_plain(name), len(first))))
+
+
+_DOCUMENTED_ORDER = ("SNSDestination", "CloudWatchDestination", "KinesisFirehoseDestination")
+
+
 def v2_input_shape(operation: str, member: str) -> Shape:
     """A member of a v2 operation's input shape."""
     shape = operation_model(operation, V2).input_shape
@@ -116,37 +133,46 @@ def to_v1(section: str, value: Any) -> Any:
 
 
 @cache
-def _words(shape: Shape) -> frozenset[str]:
-    """Every member name and enum value reachable from ``shape``, as spelled there."""
+def _words(shape: Shape) -> tuple[frozenset[str], frozenset[str]]:
+    """(every member name and enum value reachable from ``shape``, as spelled there; the names
+    of the members whose values are enums)."""
     out: set[str] = set()
-    stack, seen = [shape], set()
+    enum_members: set[str] = set()
+    stack: list[tuple[Shape, str | None]] = [(shape, None)]
+    seen = set()
     while stack:
-        current = stack.pop()
+        current, member = stack.pop()
         if current.name in seen:
             continue
         seen.add(current.name)
         if isinstance(current, StructureShape):
             out.update(current.members)
-            stack.extend(current.members.values())
+            stack.extend((child, name) for name, child in current.members.items())
         elif isinstance(current, ListShape):
-            stack.append(current.member)
+            stack.append((current.member, member))
         elif isinstance(current, StringShape) and current.enum:
             out.update(current.enum)
-    return frozenset(out)
+            if member is not None:
+                enum_members.add(member)
+    return frozenset(out), frozenset(enum_members)
 
 
-def _tokens(value: Any) -> set[str]:
-    """Keys and string values in a (nested) declaration."""
+def _tokens(value: Any, enum_members: frozenset[str]) -> set[str]:
+    """Keys in a (nested) declaration, and the strings under members whose values are enums.
+
+    A name a user chose (a destination called ``bounce``, a sending pool called ``Require``) is
+    free text, not a word of either spelling.
+    """
     out: set[str] = set()
-    stack = [value]
+    stack: list[tuple[Any, bool]] = [(value, False)]
     while stack:
-        current = stack.pop()
+        current, enum = stack.pop()
         if isinstance(current, Mapping):
             out.update(str(key) for key in current)
-            stack.extend(current.values())
+            stack.extend((item, key in enum_members) for key, item in current.items())
         elif isinstance(current, (list, tuple)):
-            stack.extend(current)
-        elif isinstance(current, str):
+            stack.extend((item, enum) for item in current)
+        elif isinstance(current, str) and enum:
             out.add(current)
     return out
 
@@ -157,8 +183,9 @@ def spelling_of(section: str, value: Any) -> tuple[str | None, str | None, str |
     None when the section reads the same in both (``{"ReputationMetricsEnabled": true}``);
     both words are given when the section mixes the spellings, which is an error.
     """
-    v1_words, v2_words = _words(v1_shape(section)), _words(v2_shape(section))
-    used = _tokens(value)
+    v1_words, v1_enums = _words(v1_shape(section))
+    v2_words, v2_enums = _words(v2_shape(section))
+    used = _tokens(value, v1_enums | v2_enums)
     only_v1 = sorted(used & (v1_words - v2_words))
     only_v2 = sorted(used & (v2_words - v1_words))
     first_v1 = only_v1[0] if only_v1 else None
