@@ -2,15 +2,18 @@
 
 botocore sleeps between attempts in ``botocore.endpoint`` (legacy, standard and adaptive modes
 alike), right after the ``needs-retry`` handlers saw the response; in adaptive mode its client-side
-token bucket may also wait before sending. Handlers note, per thread, when the response at hand
-came from an active mock (or the request is being answered by one); those waits then add their
-seconds to that mock's clock instead of blocking. Every other sleep and wait is real.
+token bucket may also wait before sending. Handlers note, per thread (and per asyncio task: the
+notes are context variables, and aiobotocore runs many calls on one thread), when the response at
+hand came from an active mock (or the request is being answered by one); those waits then add
+their seconds to that mock's clock instead of blocking. Every other sleep and wait is real.
+aiobotocore's waits are made free the same way (``adapters.aiobotocore``).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from contextvars import ContextVar
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +21,8 @@ if TYPE_CHECKING:
     from ..core.active import Journal
     from ..core.mock import SesMock
 
-_local = threading.local()
+_backoff_for: ContextVar[SesMock | None] = ContextVar("pytest_sesmock_backoff_for", default=None)
+_answering: ContextVar[SesMock | None] = ContextVar("pytest_sesmock_answering", default=None)
 # Seconds of waiting skipped so far. botocore's adaptive bucket reads a clock that includes them,
 # so it sees the time pass that it would have waited; the sum only grows, so that clock is
 # monotonic, and it is the real clock as long as nothing was skipped.
@@ -26,7 +30,8 @@ _skipped = 0.0
 _skipped_lock = threading.Lock()
 
 
-def _skip(mock: SesMock, seconds: float) -> None:
+def skip(mock: SesMock, seconds: float) -> None:
+    """A wait of ``seconds`` that did not happen: the mock's clock (and the bucket's) moves."""
     global _skipped
     with _skipped_lock:
         _skipped += seconds
@@ -35,13 +40,26 @@ def _skip(mock: SesMock, seconds: float) -> None:
 
 def note_response(mock: SesMock | None) -> None:
     """The response botocore is deciding about came from ``mock`` (None: from elsewhere)."""
-    _local.backoff_for = mock
-    _local.answering = None
+    _backoff_for.set(mock)
+    _answering.set(None)
 
 
 def note_answering(mock: SesMock | None) -> None:
     """``mock`` is answering the request being sent on this thread (None: nobody of ours)."""
-    _local.answering = mock
+    _answering.set(mock)
+
+
+def take_backoff() -> SesMock | None:
+    """The mock whose answer the coming backoff is for, once (None: a real wait)."""
+    mock = _backoff_for.get()
+    if mock is not None:
+        _backoff_for.set(None)
+    return mock
+
+
+def answering() -> SesMock | None:
+    """The mock answering the request being sent in this thread or task, if any."""
+    return _answering.get()
 
 
 class _Proxy(ModuleType):
@@ -59,12 +77,11 @@ class _EndpointTime(_Proxy):
     """``time`` as ``botocore.endpoint`` sees it: backoff after a mock's answer is free."""
 
     def sleep(self, seconds: float) -> None:
-        mock: SesMock | None = getattr(_local, "backoff_for", None)
+        mock = take_backoff()
         if mock is None:
             time.sleep(seconds)
             return
-        _local.backoff_for = None
-        _skip(mock, seconds)
+        skip(mock, seconds)
 
 
 class _BucketTime(_Proxy):
@@ -78,10 +95,10 @@ class _Condition(threading.Condition):
     """A condition whose timed wait is skipped while a mock answers this thread's request."""
 
     def wait(self, timeout: float | None = None) -> bool:
-        mock: SesMock | None = getattr(_local, "answering", None)
+        mock = answering()
         if mock is None or timeout is None:
             return super().wait(timeout)
-        _skip(mock, timeout)
+        skip(mock, timeout)
         return False
 
 

@@ -210,10 +210,14 @@ def _destinations(value: list[Any] | tuple[Any, ...]) -> list[dict[str, Any]]:
     seen: dict[str, int] = {}
     for index, item in enumerate(value):
         where = f"EventDestinations[{index}]"
-        used, v1_word, v2_word = spelling.spelling_of("EventDestinations", [item])
-        if used is None and v1_word and v2_word:
-            raise DeclarationError(where, _mixed(v1_word, v2_word))
-        used = used or (first[0] if first else "v1")
+        # The spelling, told cheaply from the destination type or the event types; a section
+        # that mixes spellings fails its shape, and is then told apart word by word.
+        used = spelling.quick_spelling_of_destination(item) or (first[0] if first else None)
+        if used is None:
+            used, v1_word, v2_word = spelling.spelling_of("EventDestinations", [item])
+            if used is None and v1_word and v2_word:
+                raise DeclarationError(where, _mixed(v1_word, v2_word))
+            used = used or "v1"
         if first is not None and used != first[0]:
             raise DeclarationError(
                 where,
@@ -223,7 +227,13 @@ def _destinations(value: list[Any] | tuple[Any, ...]) -> list[dict[str, Any]]:
         first = first or (used, index)
         shape = (spelling.v1_shape if used == "v1" else spelling.v2_shape)("EventDestinations")
         assert isinstance(shape, ListShape)
-        destination = check_shape(shape.member, item, where)
+        try:
+            destination = check_shape(shape.member, item, where)
+        except DeclarationError:
+            _, v1_word, v2_word = spelling.spelling_of("EventDestinations", [item])
+            if v1_word and v2_word:
+                raise DeclarationError(where, _mixed(v1_word, v2_word)) from None
+            raise
         types = spelling.destination_types(V1 if used == "v1" else V2)
         for inner, problem in rules.event_destination_problems(destination, types):
             raise DeclarationError(_join(where, inner), problem)

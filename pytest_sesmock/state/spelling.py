@@ -12,7 +12,7 @@ The backend holds every set in v2's spelling, v2 being the superset; v1's view i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -41,25 +41,69 @@ def _enum(shape: StringShape) -> dict[str, str]:
 
 def convert(value: Any, source: Shape, target: Shape) -> Any:
     """``value``, shaped like ``source``, spelled as ``target``; ``DROPPED`` if inexpressible."""
+    return _converter(source, target)(value)
+
+
+Converter = Callable[[Any], Any]
+# By the shapes' identities: models are loaded once and kept, so their shapes live as long.
+_converters: dict[tuple[int, int], Converter] = {}
+
+
+def _converter(source: Shape, target: Shape) -> Converter:
+    """A converter compiled once per pair of shapes (declarations convert thousands of sets)."""
+    key = (id(source), id(target))
+    found = _converters.get(key)
+    if found is not None:
+        return found
+    converter: Converter
     if isinstance(target, StructureShape) and isinstance(source, StructureShape):
-        if not isinstance(value, Mapping):
-            return DROPPED
         names = _members(target)
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            name = names.get(_plain(key))
-            if name is None or key not in source.members or item is None:
-                continue  # a member the target does not have: left out
-            converted = convert(item, source.members[key], target.members[name])
-            if converted is not DROPPED:
-                out[name] = converted
-        return out
+        pairs: dict[str, tuple[str, Converter]] = {}
+
+        def structure(value: Any) -> Any:
+            if not isinstance(value, Mapping):
+                return DROPPED
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                pair = pairs.get(key)
+                if pair is None or item is None:
+                    continue  # a member the target does not have: left out
+                converted = pair[1](item)
+                if converted is not DROPPED:
+                    out[pair[0]] = converted
+            return out
+
+        _converters[key] = structure  # before the members: shapes may be recursive
+        for member, shape in source.members.items():
+            name = names.get(_plain(member))
+            if name is not None:
+                pairs[member] = (name, _converter(shape, target.members[name]))
+        return structure
     if isinstance(target, ListShape) and isinstance(source, ListShape):
-        items = [convert(item, source.member, target.member) for item in value]
-        return [item for item in items if item is not DROPPED]
-    if isinstance(target, StringShape) and target.enum and isinstance(value, str):
-        return _enum(target).get(_plain(value), DROPPED)
-    return value
+        items: list[Converter] = []
+
+        def listing(value: Any) -> Any:
+            each = items[0]
+            return [converted for item in value if (converted := each(item)) is not DROPPED]
+
+        _converters[key] = listing
+        items.append(_converter(source.member, target.member))
+        return listing
+    if isinstance(target, StringShape) and target.enum:
+        values = _enum(target)
+
+        def enum(value: Any) -> Any:
+            return values.get(_plain(value), DROPPED) if isinstance(value, str) else value
+
+        converter = enum
+    else:
+
+        def same(value: Any) -> Any:
+            return value
+
+        converter = same
+    _converters[key] = converter
+    return converter
 
 
 # -- the shapes of each spelling --------------------------------------------------------------
@@ -157,41 +201,70 @@ def _words(shape: Shape) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(out), frozenset(enum_members)
 
 
-def _tokens(value: Any, enum_members: frozenset[str]) -> set[str]:
-    """Keys in a (nested) declaration, and the strings under members whose values are enums.
-
-    A name a user chose (a destination called ``bounce``, a sending pool called ``Require``) is
-    free text, not a word of either spelling.
-    """
-    out: set[str] = set()
-    stack: list[tuple[Any, bool]] = [(value, False)]
-    while stack:
-        current, enum = stack.pop()
-        if isinstance(current, Mapping):
-            out.update(str(key) for key in current)
-            stack.extend((item, key in enum_members) for key, item in current.items())
-        elif isinstance(current, (list, tuple)):
-            stack.extend((item, enum) for item in current)
-        elif isinstance(current, str) and enum:
-            out.add(current)
-    return out
+@cache
+def _markers(section: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(words only v1 has, words only v2 has, members whose values are enums) of a section."""
+    v1_words, v1_enums = _words(v1_shape(section))
+    v2_words, v2_enums = _words(v2_shape(section))
+    return v1_words - v2_words, v2_words - v1_words, v1_enums | v2_enums
 
 
 def spelling_of(section: str, value: Any) -> tuple[str | None, str | None, str | None]:
     """(``v1``/``v2``/None, a word only v1 has, a word only v2 has) for a declared section.
 
     None when the section reads the same in both (``{"ReputationMetricsEnabled": true}``);
-    both words are given when the section mixes the spellings, which is an error.
+    both words are given when the section mixes the spellings, which is an error. Words are the
+    keys, and the values of members whose values are enums: a name a user chose (a destination
+    called ``bounce``, a sending pool called ``Require``) is free text, not a word of either.
     """
-    v1_words, v1_enums = _words(v1_shape(section))
-    v2_words, v2_enums = _words(v2_shape(section))
-    used = _tokens(value, v1_enums | v2_enums)
-    only_v1 = sorted(used & (v1_words - v2_words))
-    only_v2 = sorted(used & (v2_words - v1_words))
-    first_v1 = only_v1[0] if only_v1 else None
-    first_v2 = only_v2[0] if only_v2 else None
+    only_v1, only_v2, enum_members = _markers(section)
+    found_v1: list[str] = []
+    found_v2: list[str] = []
+
+    def walk(current: Any, enum: bool) -> None:
+        kind = type(current)
+        if kind is dict or isinstance(current, Mapping):
+            for key, item in current.items():
+                if key in only_v1:
+                    found_v1.append(key)
+                elif key in only_v2:
+                    found_v2.append(key)
+                if type(item) is not bool:  # flags say nothing about spelling
+                    walk(item, key in enum_members)
+        elif kind is list or kind is tuple:
+            for item in current:
+                walk(item, enum)
+        elif enum and kind is str:
+            if current in only_v1:
+                found_v1.append(current)
+            elif current in only_v2:
+                found_v2.append(current)
+
+    walk(value, False)
+    first_v1 = min(found_v1) if found_v1 else None
+    first_v2 = min(found_v2) if found_v2 else None
     if first_v1 and not first_v2:
         return "v1", first_v1, None
     if first_v2 and not first_v1:
         return "v2", None, first_v2
     return None, first_v1, first_v2
+
+
+def quick_spelling_of_destination(item: Any) -> str | None:
+    """``v1`` or ``v2`` for an event destination, from its top-level keys or its first event
+    type; None when those read the same in both (``spelling_of`` then looks at every word)."""
+    if not isinstance(item, Mapping):
+        return None
+    only_v1, only_v2, _ = _markers("EventDestinations")
+    for key in item:
+        if key in only_v1:
+            return "v1"
+        if key in only_v2:
+            return "v2"
+    types = item.get("MatchingEventTypes")
+    if isinstance(types, list) and types and isinstance(types[0], str):
+        if types[0] in only_v1:
+            return "v1"
+        if types[0] in only_v2:
+            return "v2"
+    return None
