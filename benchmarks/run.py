@@ -149,6 +149,71 @@ def _body_of(mock: SesMock) -> bytes:
     return response.body
 
 
+def per_call_aio(rounds: int, count: int) -> None:
+    """aiobotocore's describe through the mock against its own floor (a bare handler)."""
+    try:
+        import asyncio
+
+        from aiobotocore.awsrequest import AioAWSResponse
+        from aiobotocore.session import get_session
+    except ImportError:
+        row("aiobotocore per call", "not installed")
+        return
+    print("per-call cost of describe_configuration_set, aiobotocore", flush=True)
+
+    class AioRaw:
+        def __init__(self, body: bytes) -> None:
+            self.body, self.raw_headers = body, ()
+
+        async def read(self, *_: Any, **__: Any) -> bytes:
+            return self.body
+
+    async def measure() -> dict[str, float]:
+        with SesMock(rate_limit="track") as mock:
+            mock.add_configuration_set({"Name": "marketing", "EventDestinations": [DESTINATION]})
+            body = _body_of(mock)
+            session = get_session()
+            async with (
+                session.create_client("ses", region_name="us-east-1") as ours,
+                session.create_client("ses", region_name="us-east-1") as floor,
+            ):
+                for event, handler in interception._HANDLERS:
+                    floor.meta.events.unregister(event, handler)
+                floor.meta.events.register_first(
+                    "before-send.ses",
+                    lambda request, **_: AioAWSResponse(
+                        request.url, 200, {"x-amzn-RequestId": "x"}, AioRaw(body)
+                    ),
+                )
+                samples: dict[str, list[float]] = {"ours": [], "floor": []}
+                for client in (ours, floor):  # warm up
+                    await client.describe_configuration_set(
+                        ConfigurationSetName="marketing", ConfigurationSetAttributeNames=ATTRIBUTES
+                    )
+                for _ in range(rounds):
+                    gc.collect()
+                    for _ in range(count):
+                        for name, client in (("ours", ours), ("floor", floor)):
+                            started = time.perf_counter()
+                            await client.describe_configuration_set(
+                                ConfigurationSetName="marketing",
+                                ConfigurationSetAttributeNames=ATTRIBUTES,
+                            )
+                            samples[name].append(time.perf_counter() - started)
+        return {name: statistics.median(values) for name, values in samples.items()}
+
+    result = asyncio.run(measure())
+    ratio = result["ours"] / result["floor"]
+    row("aiobotocore floor (bare before-send, fixed XML)", f"{result['floor'] * 1e6:.0f} us")
+    row("pytest-sesmock, aiobotocore", f"{result['ours'] * 1e6:.0f} us")
+    row(
+        "pytest-sesmock / floor, aiobotocore",
+        f"{ratio:.3f}",
+        "target <= 1.15",
+        check(ratio <= 1.15),
+    )
+
+
 def per_call_v2(rounds: int, count: int) -> None:
     print("per-call cost of sesv2 get_configuration_set", flush=True)
     from botocore.awsrequest import AWSRequest
@@ -450,6 +515,7 @@ def main() -> None:
     if "call" in only:
         per_call(rounds=3 if quick else 9, count=100 if quick else 300)
         per_call_v2(rounds=3 if quick else 9, count=100 if quick else 300)
+        per_call_aio(rounds=3 if quick else 9, count=100 if quick else 300)
     if "fixture" in only:
         fixture_cost(count=200 if quick else 2000)
     if "suite" in only:

@@ -62,8 +62,8 @@ def answering() -> SesMock | None:
     return _answering.get()
 
 
-class _Proxy(ModuleType):
-    """A stand-in for a standard module inside one botocore module; unlisted names pass through."""
+class ModuleProxy(ModuleType):
+    """A stand-in for a standard module inside one library module; unlisted names pass through."""
 
     def __init__(self, module: ModuleType) -> None:
         super().__init__(module.__name__)
@@ -73,7 +73,7 @@ class _Proxy(ModuleType):
         return getattr(self._module, name)  # looked up each time: freezegun may patch it
 
 
-class _EndpointTime(_Proxy):
+class _EndpointTime(ModuleProxy):
     """``time`` as ``botocore.endpoint`` sees it: backoff after a mock's answer is free."""
 
     def sleep(self, seconds: float) -> None:
@@ -84,7 +84,7 @@ class _EndpointTime(_Proxy):
         skip(mock, seconds)
 
 
-class _BucketTime(_Proxy):
+class _BucketTime(ModuleProxy):
     """``time`` as botocore's adaptive token bucket sees it: including the skipped waits."""
 
     def time(self) -> float:
@@ -102,7 +102,7 @@ class _Condition(threading.Condition):
         return False
 
 
-class _BucketThreading(_Proxy):
+class _BucketThreading(ModuleProxy):
     Condition = _Condition
 
 

@@ -25,7 +25,7 @@ from botocore.httpsession import URLLib3Session
 
 from ..core.active import active
 from ..errors import NotMockedError
-from . import backoff
+from . import aiobotocore, backoff
 from .environment import FAKE_CREDENTIALS
 from .network import is_aws_host
 
@@ -64,18 +64,24 @@ def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     backoff.note_answering(mock if answer is not None else None)
     if answer is None:
         return None
+    if aiobotocore.wants_async():  # an aiobotocore client awaits the content
+        return cast(AWSResponse, aiobotocore.response(request.url, answer))
     # AWSResponse copies the headers into its own case-insensitive mapping.
     return MockResponse(request.url, answer.status, cast(Any, answer.headers), _Body(answer.body))
 
 
-def on_before_sign(request: Any, **_: Any) -> None:
+def on_before_sign(request: Any, request_signer: object = None, **_: Any) -> None:
     """Sign SES requests with fake credentials while a mock answers them.
 
     This also lets a client that was created before any credentials existed sign at all, and
-    keeps a user's real secret key out of requests that only the mock will read.
+    keeps a user's real secret key out of requests that only the mock will read. An aiobotocore
+    client's signer awaits its credentials, so it gets the async kind (and the answer to its
+    request will be one it can await).
     """
     if active:
-        request.context.setdefault("signing", {})["request_credentials"] = FAKE_CREDENTIALS
+        is_async = aiobotocore.note_signer(request_signer)
+        fake = aiobotocore.credentials() if is_async else FAKE_CREDENTIALS
+        request.context.setdefault("signing", {})["request_credentials"] = fake
 
 
 def on_needs_retry(response: Any = None, **_: Any) -> None:

@@ -16,8 +16,6 @@ covered from its first call.
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.util
 import io
 import re
 import sys
@@ -28,6 +26,7 @@ from urllib.parse import urlsplit
 
 from ..core.active import active
 from ..errors import NotMockedError
+from .imports import when_imported
 from .network import is_aws_host
 
 _SES_HOST = re.compile(r"^email(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
@@ -98,17 +97,15 @@ class RequestsPatch:
 
     def __init__(self) -> None:
         self._original: Any = None
-        self._watcher: _ImportWatcher | None = None
+        self._forget_watcher: Callable[[], None] | None = None
 
     def start(self) -> None:
-        if self._original is not None or self._watcher is not None:
-            return
-        requests = sys.modules.get("requests")
-        if requests is None:
-            self._watcher = _ImportWatcher(self._requests_imported)
-            sys.meta_path.insert(0, self._watcher)
-            return
-        session = requests.Session
+        if self._original is None and self._forget_watcher is None:
+            # Now if ``requests`` is loaded; else the moment code imports it.
+            self._forget_watcher = when_imported("requests", self._patch)
+
+    def _patch(self) -> None:
+        session = sys.modules["requests"].Session
         original = self._original = session.__dict__["get_adapter"]
         adapter_class = _adapter_class()
 
@@ -121,48 +118,10 @@ class RequestsPatch:
         get_adapter.__wrapped__ = original  # type: ignore[attr-defined]
         session.get_adapter = get_adapter
 
-    def _requests_imported(self) -> None:
-        self._forget_watcher()
-        self.start()
-
-    def _forget_watcher(self) -> None:
-        if self._watcher is not None:
-            if self._watcher in sys.meta_path:
-                sys.meta_path.remove(self._watcher)
-            self._watcher = None
-
     def stop(self) -> None:
-        self._forget_watcher()
+        if self._forget_watcher is not None:
+            self._forget_watcher()
+            self._forget_watcher = None
         if self._original is not None:
             sys.modules["requests"].Session.get_adapter = self._original
             self._original = None
-
-
-class _ImportWatcher(importlib.abc.MetaPathFinder):
-    """Calls back once ``requests`` has been imported (its module fully executed)."""
-
-    def __init__(self, imported: Callable[[], None]) -> None:
-        self._imported = imported
-
-    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
-        if name != "requests":
-            return None
-        sys.meta_path.remove(self)  # let the other finders find the real module
-        try:
-            spec = importlib.util.find_spec(name)
-        finally:
-            sys.meta_path.insert(0, self)
-        if spec is None or spec.loader is None:
-            return spec
-        loader, imported = spec.loader, self._imported
-
-        class Loader(importlib.abc.Loader):
-            def create_module(self, spec: Any) -> Any:
-                return loader.create_module(spec)
-
-            def exec_module(self, module: Any) -> None:
-                loader.exec_module(module)
-                imported()
-
-        spec.loader = Loader()
-        return spec

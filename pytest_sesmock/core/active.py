@@ -24,6 +24,12 @@ patch                                                  why
 ``requests.Session.get_adapter`` (once ``requests``    ``requests`` calls to AWS hosts go to the
 is imported)                                           mock, whatever other ``responses`` mocks
                                                        are active; other hosts are left alone.
+aiobotocore (once it is imported):                     the same for async clients: the first
+``AioHierarchicalEmitter.emit``, ``asyncio`` in        ``before-send`` answer is the only one,
+``aiobotocore.endpoint`` and ``.retries.bucket``,      backoff after our answer is free, and
+``AnyioEndpoint._sleep``,                              AWS hosts nobody answered are refused
+``AnyioTokenBucket._wait_for_new_fill_rate``,          (``adapters.aiobotocore``).
+``AIOHTTPSession.send``, ``HttpxSession.send``
 ``os.environ``: ``AWS_ACCESS_KEY_ID``,                 only the ones not configured: fake
 ``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION``      credentials and the mock's default region.
 an audit hook, ``socket.socket.connect`` and           the backstop: no other library resolves or
@@ -39,6 +45,7 @@ At import, and for good (both inert while no mock is active): the handlers in bo
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..adapters.environment import FakeEnvironment
@@ -63,17 +70,24 @@ class Journal:
         self._entries.append((owner, name, owner.__dict__.get(name, _ABSENT)))
         setattr(owner, name, value)
 
+    def defer(self, undo: Callable[[], None]) -> None:
+        """Run ``undo`` when the journal is undone (in its turn, latest first)."""
+        self._entries.append((undo, "", _DEFERRED))
+
     def undo(self) -> None:
         """Restore every attribute set, latest first."""
         while self._entries:
             owner, name, original = self._entries.pop()
-            if original is _ABSENT:
+            if original is _DEFERRED:
+                owner()
+            elif original is _ABSENT:
                 delattr(owner, name)
             else:
                 setattr(owner, name, original)
 
 
 _ABSENT: Any = object()
+_DEFERRED: Any = object()
 
 
 class _Patches:
@@ -85,7 +99,7 @@ class _Patches:
         self._requests: Any = None
 
     def apply(self, mock: SesMock) -> None:
-        from ..adapters import backoff, network
+        from ..adapters import aiobotocore, backoff, network
         from ..adapters import botocore as interception
         from ..adapters import requests as requests_clients
 
@@ -94,6 +108,7 @@ class _Patches:
             interception.patch(self.journal)
             backoff.patch(self.journal)
             network.patch(self.journal)
+            self.journal.defer(aiobotocore.patch(self.journal))
             self._requests = requests_clients.RequestsPatch()
             self._requests.start()
             network.guard()

@@ -1,0 +1,214 @@
+"""aiobotocore (and aioboto3) clients: the same handlers and pipeline, async-readable answers.
+
+aiobotocore sessions copy botocore's built-in handlers, so pytest-sesmock's ``before-sign`` and
+``before-send`` handlers run for async clients too; only three things differ, and this module
+supplies them (nothing here is imported unless aiobotocore is):
+
+- the signer awaits ``get_frozen_credentials()``: an async signer gets ``AioCredentials``;
+- the endpoint awaits the response's content: an async client gets an ``AioAWSResponse`` whose
+  body has an ``async read()`` (and the ``raw_headers`` aiobotocore up to 2.20 reads);
+- retry backoff and the adaptive bucket wait with ``asyncio`` (``anyio`` for httpx clients), and
+  the HTTP sessions are aiohttp's or httpx's: ``patch`` makes those waits free after an answer of
+  ours, refuses real AWS endpoints before any DNS lookup, and stops ``before-send`` at its first
+  answer, as ``adapters.botocore`` does for sync clients.
+
+Which kind of client a request comes from is told by its signer (the ``request_signer`` that
+``before-sign`` receives): aiobotocore's is an ``AioRequestSigner``. The answer is remembered in a
+context variable, per asyncio task, for the ``before-send`` that follows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib
+from collections.abc import Callable
+from contextvars import ContextVar
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ..core.active import active
+from ..errors import NotMockedError
+from . import backoff
+from .environment import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
+from .imports import when_imported
+from .network import is_aws_host
+
+if TYPE_CHECKING:
+    from ..core.active import Journal
+    from ..protocols.base import Answer
+
+_async_client: ContextVar[bool] = ContextVar("pytest_sesmock_async_client", default=False)
+
+
+def note_signer(signer: object) -> bool:
+    """Remember whether the request being signed comes from an aiobotocore client."""
+    is_async = type(signer).__module__.startswith("aiobotocore.")
+    _async_client.set(is_async)
+    return is_async
+
+
+def wants_async() -> bool:
+    """Whether the request being sent in this task comes from an aiobotocore client."""
+    return _async_client.get()
+
+
+@cache
+def credentials() -> Any:
+    """The fake credentials, as aiobotocore's signer awaits them."""
+    from aiobotocore.credentials import AioCredentials
+
+    return AioCredentials(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY)
+
+
+class _AioBody:
+    """What ``AioAWSResponse.content`` awaits: an ``async read()``; and ``raw_headers``, which
+    aiobotocore up to 2.20 builds the response headers from."""
+
+    __slots__ = ("_data", "raw_headers")
+
+    def __init__(self, data: bytes, headers: dict[str, str]) -> None:
+        self._data = data
+        self.raw_headers = tuple((k.lower().encode(), v.encode()) for k, v in headers.items())
+
+    async def read(self, *_: Any, **__: Any) -> bytes:
+        data, self._data = self._data, b""
+        return data
+
+
+@cache
+def _response_class() -> type[Any]:
+    from aiobotocore.awsrequest import AioAWSResponse
+
+    class AioMockResponse(AioAWSResponse):  # type: ignore[misc]
+        """A response the mock answered (so aiobotocore's backoff after it can be free)."""
+
+        answered_by_mock = True
+
+    return AioMockResponse
+
+
+def response(url: str, answer: Answer) -> Any:
+    """The mock's answer as aiobotocore reads a response."""
+    body = _AioBody(answer.body, answer.headers)
+    return _response_class()(url, answer.status, answer.headers, body)
+
+
+# -- while a mock is active ----------------------------------------------------------------------
+
+
+def patch(journal: Journal) -> Callable[[], None]:
+    """Apply this module's patches now if aiobotocore is loaded, else once it is imported.
+
+    Returns what stops waiting for the import (``core.active`` calls it at the last stop).
+    """
+    return when_imported("aiobotocore.endpoint", lambda: _patch(journal))
+
+
+def _patch(journal: Journal) -> None:
+    import aiobotocore.endpoint as endpoint
+    import aiobotocore.hooks as hooks
+    import aiobotocore.httpsession as httpsession
+    import aiobotocore.retries.bucket as bucket
+
+    emitter = hooks.AioHierarchicalEmitter
+    journal.set(emitter, "emit", _first_answer_only)
+    journal.set(endpoint, "asyncio", _EndpointAsyncio(asyncio))
+    journal.set(bucket, "asyncio", _BucketAsyncio(asyncio))
+    anyio_endpoint = getattr(endpoint, "AnyioEndpoint", None)  # httpx clients, 3.9 and later
+    if anyio_endpoint is not None:
+        journal.set(anyio_endpoint, "_sleep", _free_anyio_sleep(anyio_endpoint._sleep))
+    anyio_bucket = getattr(bucket, "AnyioTokenBucket", None)
+    if anyio_bucket is not None:
+        wait = anyio_bucket._wait_for_new_fill_rate
+        journal.set(anyio_bucket, "_wait_for_new_fill_rate", _free_anyio_wait(wait))
+    journal.set(httpsession.AIOHTTPSession, "send", _guarded(httpsession.AIOHTTPSession.send))
+    try:  # aiobotocore 2.23 and later, with httpx (or httpx2) installed
+        httpx = importlib.import_module("aiobotocore.httpxsession")
+    except ImportError:
+        return
+    session = getattr(httpx, "HttpxSession", None)
+    if session is not None:
+        journal.set(session, "send", _guarded(session.send))
+
+
+def _first_answer_only(self: Any, event_name: str, **kwargs: Any) -> Any:
+    """``AioHierarchicalEmitter.emit``: a ``before-send`` event stops at its first answer.
+
+    As for sync clients (see ``adapters.botocore``): after we answered, no other mock acts on
+    the request. Other events are emitted as aiobotocore emits them.
+    """
+    if event_name.startswith("before-send."):
+        return _until_answer(self, event_name, kwargs)
+    return self._emit(event_name, kwargs)
+
+
+async def _until_answer(emitter: Any, event_name: str, kwargs: dict[str, Any]) -> Any:
+    handler, answer = await emitter.emit_until_response(event_name, **kwargs)
+    return [(handler, answer)] if answer is not None else []
+
+
+def _guarded(send: Any) -> Any:
+    """An aiobotocore HTTP session's ``send`` that refuses AWS endpoints nobody answered."""
+
+    @functools.wraps(send)
+    async def guarded_send(self: Any, request: Any) -> Any:
+        if active and is_aws_host(urlsplit(request.url).hostname):
+            raise NotMockedError(active[-1].explain_unanswered(request))
+        return await send(self, request)
+
+    return guarded_send
+
+
+class _EndpointAsyncio(backoff.ModuleProxy):
+    """``asyncio`` as ``aiobotocore.endpoint`` sees it: backoff after our answer is free."""
+
+    async def sleep(self, delay: float, result: Any = None) -> Any:
+        mock = backoff.take_backoff()
+        if mock is None:
+            return await asyncio.sleep(delay, result)
+        backoff.skip(mock, delay)
+        await asyncio.sleep(0)  # still let other tasks run, as a real sleep would
+        return result
+
+
+class _BucketAsyncio(backoff.ModuleProxy):
+    """``asyncio`` as aiobotocore's adaptive bucket sees it: its waits for our requests skipped."""
+
+    async def wait_for(self, awaitable: Any, timeout: float | None) -> Any:
+        mock = backoff.answering()
+        if mock is None or timeout is None:
+            return await asyncio.wait_for(awaitable, timeout)
+        close = getattr(awaitable, "close", None)
+        if close is not None:
+            close()  # the condition's wait, never to be awaited now
+        backoff.skip(mock, timeout)
+        raise asyncio.TimeoutError
+
+
+def _free_anyio_sleep(original: Any) -> Any:
+    @functools.wraps(original)
+    async def _sleep(self: Any, sleep_amount: float) -> None:
+        mock = backoff.take_backoff()
+        if mock is None:
+            await original(self, sleep_amount)
+            return
+        backoff.skip(mock, sleep_amount)
+        import anyio
+
+        await anyio.sleep(0)
+
+    return _sleep
+
+
+def _free_anyio_wait(original: Any) -> Any:
+    @functools.wraps(original)
+    async def _wait_for_new_fill_rate(self: Any, sleep_amount: float) -> None:
+        mock = backoff.answering()
+        if mock is None:
+            await original(self, sleep_amount)
+            return
+        backoff.skip(mock, sleep_amount)
+
+    return _wait_for_new_fill_rate
