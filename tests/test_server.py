@@ -753,14 +753,12 @@ def test_a_chunked_body_is_one_request(ses_mock_server: SesServer) -> None:
     ] * 2
 
 
-def test_a_lying_content_length_holds_no_thread(ses_mock_server: SesServer) -> None:
+def test_a_lying_content_length_holds_nothing_up(ses_mock_server: SesServer) -> None:
     """Bodies that never finish arriving wait in the I/O loop; other clients are answered."""
-    from pytest_sesmock.adapters import waitress_server
-
     ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
     url = ses_mock_server.endpoint_url
     hidden = signed_bytes(url, CREATE_SMUGGLED)
-    liars = [connect(url) for _ in range(3 * waitress_server.THREADS)]
+    liars = [connect(url) for _ in range(20)]
     try:
         for sock in liars:
             # The body announced is longer than what is sent: the server waits for the rest.
@@ -772,7 +770,7 @@ def test_a_lying_content_length_holds_no_thread(ses_mock_server: SesServer) -> N
                 + b"\r\nContent-Length: %d\r\n\r\n" % (len(hidden) + 100)
                 + hidden
             )
-        for _ in range(3):  # more waiting requests than worker threads, and still answered
+        for _ in range(3):  # requests waiting for their bodies hold nothing: others are answered
             assert described_name(describe(url)) == "marketing"
     finally:
         for sock in liars:
@@ -884,6 +882,19 @@ def test_server_lifecycle() -> None:
     server.stop()  # a second stop is a no-op
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT).close()
+
+
+def test_the_http_stack_is_imported_only_when_a_server_starts() -> None:
+    script = (
+        "import sys, pytest_sesmock.doors.plugin, pytest_sesmock.server as server\n"
+        "assert 'waitress' not in sys.modules\n"
+        "with server.SesServer():\n"
+        "    assert 'waitress' in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert (done.returncode, done.stderr) == (0, "")
 
 
 def test_stop_closes_open_keep_alive_connections() -> None:
