@@ -9,7 +9,9 @@ HTTP itself is waitress's job (``adapters.waitress_server``): a production WSGI 
 reads every request whole (by ``Content-Length`` or chunked) before any of it is answered, so a
 body is never taken for a request, whatever the method. This module is the WSGI application on
 top of it, and ``SesServer``, the handle tests and the command line hold. waitress is imported
-when a server starts, never with the plugin.
+when a server starts, never with the plugin. Limits: ``MAX_CONNECTIONS`` connections at once
+(more wait in the listen queue), ``MAX_HEADER`` bytes of request line and headers, ``MAX_BODY``
+bytes of body, ``REQUEST_TIMEOUT`` seconds for a request to arrive, ``IDLE_TIMEOUT`` seconds idle.
 
 A Query request is a POST with a form body (what SDKs and the AWS CLI send) or a GET with the
 form in the query string; SES v2's requests are the routes under ``/v2/``. Whatever else a client

@@ -1,15 +1,18 @@
 """The HTTP stack under server mode: waitress, with what a mock server on a test machine adds.
 
 waitress (the Pylons project's production WSGI server: pure Python, no dependencies of its own)
-speaks HTTP/1.1. Its I/O thread reads each request whole (headers, then the body by
-``Content-Length`` or chunked, within limits) before a worker thread answers it, so a body is
-never run as a request, a repeated or malformed ``Content-Length`` is refused, and a slow client
-costs a buffer, not a thread. It sets ``TCP_NODELAY`` on every connection. On top of it, here:
+speaks HTTP/1.1. Its I/O loop reads each request whole (headers, then the body by
+``Content-Length`` or chunked, within limits) before anything answers it, so a body is never run
+as a request, a repeated or malformed ``Content-Length`` is refused, and a slow client costs a
+buffer, not a thread. It sets ``TCP_NODELAY`` on every connection. On top of it, here:
 
+- requests are answered in the loop's own thread once read whole (``Server.add_task``): an
+  answer is pure computation that never blocks, and handing it to worker threads cost more;
 - its own refusals (a malformed request, a body or header too large, ...) are answered in SES's
   error envelope, like every other error of the server (``_ErrorTask``);
-- a request already refused is not invited to send its body (no ``100 Continue``), and an HTTP
-  version other than 1.0 and 1.1 is refused with 505 (``_Parser``);
+- ``Content-Length`` together with chunked is refused (request smuggling), a request already
+  refused is not invited to send its body (no ``100 Continue``), and an HTTP version other than
+  1.0 and 1.1 is refused with 505 (``_Parser``);
 - an answer's status line, headers and body leave in one write (``_OneWrite``);
 - a request must arrive whole within ``REQUEST_TIMEOUT`` seconds, however it trickles in
   (slowloris), and an idle kept-alive connection is closed after ``IDLE_TIMEOUT``;
