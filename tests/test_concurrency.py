@@ -373,3 +373,61 @@ def test_counts_and_pages_of_nested_mocks(nested: tuple[SesMock, SesMock]) -> No
         for s in ses.list_configuration_sets(NextToken=page["NextToken"])["ConfigurationSets"]
     ] == ["outer-3"]
     assert outer.backend.count(*where) == 4  # the outer mock lost nothing
+
+
+# -- a bug inside the mock is an AWS error, never a Python exception -------------------------------
+
+
+def test_a_failure_inside_an_operation_is_an_internal_failure(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pytest_sesmock.state.backend import Backend
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("a bug in the mock")
+
+    with SesMock() as mock:
+        mock.add_configuration_set({"Name": "marketing"})
+        ses = boto3.client("ses", region_name="us-east-1", config=NO_RETRIES)
+        monkeypatch.setattr(Backend, "get", broken)
+        with pytest.raises(ClientError) as raised:
+            ses.describe_configuration_set(ConfigurationSetName="marketing")
+        monkeypatch.undo()
+        assert ses.describe_configuration_set(ConfigurationSetName="marketing")  # goes on
+    error = raised.value.response
+    assert error["Error"]["Code"] == "InternalFailure"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 500
+    assert "RuntimeError: a bug in the mock" in error["Error"]["Message"]
+    stderr = capsys.readouterr().err
+    assert "pytest-sesmock: internal failure answering ses DescribeConfigurationSet" in stderr
+    assert error["ResponseMetadata"]["RequestId"] in stderr
+    assert "Traceback" in stderr
+    assert [(c.operation, c.status, c.error_code) for c in mock.calls] == [
+        ("DescribeConfigurationSet", 500, "InternalFailure"),
+        ("DescribeConfigurationSet", 200, None),
+    ]
+
+
+def test_a_failure_decoding_a_request_is_an_internal_failure(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pytest_sesmock.protocols.rest_json import RestJsonWire
+
+    def broken(*_: Any) -> Any:
+        raise KeyError("a bug in the decoder")
+
+    with SesMock() as mock:
+        v2 = boto3.client("sesv2", region_name="us-east-1", config=NO_RETRIES)
+        monkeypatch.setattr(RestJsonWire, "decode", broken)
+        with pytest.raises(ClientError) as raised:
+            v2.get_configuration_set(ConfigurationSetName="marketing")
+    assert raised.value.response["Error"]["Code"] == "InternalFailure"
+    assert "KeyError" in raised.value.response["Error"]["Message"]
+    assert "KeyError: 'a bug in the decoder'" in capsys.readouterr().err
+    (call,) = mock.calls
+    assert (call.api, call.operation, call.status, call.params) == (
+        "sesv2",
+        "GetConfigurationSet",
+        500,
+        {},
+    )

@@ -594,25 +594,34 @@ def signed_bytes(url: str, form: dict[str, str], *, close: bool = False) -> byte
     return (head + "\r\n").encode() + body
 
 
+def read_answers(sock: socket.socket, count: int) -> list[tuple[int, bytes, bytes]]:
+    """``count`` answers off a kept-alive connection, each read by its Content-Length:
+    (status, head, body) each; no byte may follow the last one."""
+    data, answers = b"", []
+    while len(answers) < count:
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            assert chunk, f"the server closed the connection; got {data!r}"
+            data += chunk
+        head, _, data = data.partition(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        while len(data) < length:
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection mid-answer"
+            data += chunk
+        answers.append((int(head.split()[1]), head, data[:length]))
+        data = data[length:]
+    assert data == b"", "more bytes than the answers asked for: something else was answered"
+    return answers
+
+
 def read_answer(sock: socket.socket) -> tuple[int, bytes, bytes]:
     """One answer off a kept-alive connection: (status, head, body), read by Content-Length."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        assert chunk, f"the server closed the connection; got {data!r}"
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = next(
-        int(line.split(b":", 1)[1])
-        for line in head.split(b"\r\n")
-        if line.lower().startswith(b"content-length:")
-    )
-    while len(body) < length:
-        chunk = sock.recv(65536)
-        assert chunk, "the server closed the connection mid-answer"
-        body += chunk
-    assert len(body) == length, "more bytes than one answer: something else was answered"
-    return int(head.split()[1]), head, body
+    return read_answers(sock, 1)[0]
 
 
 def connect(url: str) -> socket.socket:
@@ -751,6 +760,19 @@ def test_a_chunked_body_is_one_request(ses_mock_server: SesServer) -> None:
     assert [call.params for call in ses_mock_server.mock.calls] == [
         {"ConfigurationSetName": "marketing"}
     ] * 2
+
+
+def test_pipelined_requests_are_answered_each_in_order(ses_mock_server: SesServer) -> None:
+    """Requests sent back to back in one write, as HTTP/1.1 allows: one answer each, in order."""
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    url = ses_mock_server.endpoint_url
+    names = ["marketing", "nope", "marketing"]
+    with connect(url) as sock:
+        sock.sendall(
+            b"".join(signed_bytes(url, {**GOOD, "ConfigurationSetName": n}) for n in names)
+        )
+        assert [status for status, _, _ in read_answers(sock, 3)] == [200, 400, 200]
+    assert [call.params["ConfigurationSetName"] for call in ses_mock_server.mock.calls] == names
 
 
 def test_a_lying_content_length_holds_nothing_up(ses_mock_server: SesServer) -> None:

@@ -200,6 +200,13 @@ class _Channel(HTTPChannel):  # type: ignore[misc]
     linger_until = 0.0
     linger_left = 0
 
+    def _flush_outbufs_below_high_watermark(self) -> None:
+        # waitress makes a worker thread wait here for the loop to flush a large backlog; the
+        # loop answers itself, and would wait for itself. Nothing to wait for: a connection is
+        # not read while an answer waits to be sent, so a backlog is at most the answers to the
+        # requests of one read (8 KiB of them), and the loop sends it on its next turn.
+        pass
+
     def received(self, data: bytes) -> bool:
         if self.request is None and data:
             self.began = time.monotonic()
