@@ -122,55 +122,56 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
     url = request.url
     # The endpoint host usually tells the region; the signature is read only when it does not.
     region = region_of(url, None) or region_of(url, headers.get("Authorization")) or mock.region
-    now = mock.time()
     rid = request_id()
-    throttled = False
-    hint: str | None = None
-    code: str | None = None
-    try:
-        if invalid is not None:
-            raise invalid
-        if mock.rate_limit != "off":
-            throttled = not mock.rate_limiter.allow(
-                mock.account, region, (served.api, operation), now
-            )
-            if throttled and mock.rate_limit == "enforce":
-                raise mock.throttling_error()
-        fault = mock.faults.take(served.api, operation, params)
-        if fault is not None:
-            raise fault
-        with STATE_LOCK:  # the operation and the answer it writes see one state, whole
+    attempt = _attempt(headers.get("amz-sdk-request"))
+    # One call at a time, whole: the clock, the limiter, the state, the answer and the record
+    # agree on one order (a limiter fed times out of order would take them for time travel).
+    with STATE_LOCK:
+        now = mock.time()
+        throttled = False
+        hint: str | None = None
+        code: str | None = None
+        try:
+            if invalid is not None:
+                raise invalid
+            if mock.rate_limit != "off":
+                throttled = not mock.rate_limiter.allow(
+                    mock.account, region, (served.api, operation), now
+                )
+                if throttled and mock.rate_limit == "enforce":
+                    raise mock.throttling_error()
+            fault = mock.faults.take(served.api, operation, params)
+            if fault is not None:
+                raise fault
             result = served.run(mock.backend, Context(mock.account, region, now), params)
-            body = served.encode(result, rid)
-        reply = wire.result_answer(200, body, rid)
-    except SesError as error:
-        answered = wire.translate(error)  # v2 answers the shared semantics' errors its own way
-        reply, code = wire.error_answer(answered, rid), answered.code
-        if error.code == "ConfigurationSetDoesNotExist":
-            with STATE_LOCK:
+            reply = wire.result_answer(200, served.encode(result, rid), rid)
+        except SesError as error:
+            answered = wire.translate(error)  # v2 answers the shared semantics' errors its way
+            reply, code = wire.error_answer(answered, rid), answered.code
+            if error.code == "ConfigurationSetDoesNotExist":
                 hint = _hint_elsewhere(mock, operation, params, region)
-    except Exception as bug:
-        failure = internal_failure(bug, f"{served.api} {operation}", rid)
-        reply, code = wire.error_answer(failure, rid), failure.code
-    if reply.status >= 400 and _request_size(request) > _CAP_FROM:
-        params = capped(params)  # a refused request is not kept whole, however large it was
-    call = Call(
-        operation,
-        params,
-        region,
-        mock.account,
-        now,
-        reply.status,
-        code,
-        throttled,
-        _attempt(headers.get("amz-sdk-request")),
-        hint,
-        served.api,
-    )
-    owner: SesMock | None = mock
-    while owner is not None:  # the mocks around a nested one see its calls too
-        owner.calls.append(call)
-        owner = owner._outer
+        except Exception as bug:
+            failure = internal_failure(bug, f"{served.api} {operation}", rid)
+            reply, code = wire.error_answer(failure, rid), failure.code
+        if reply.status >= 400 and _request_size(request) > _CAP_FROM:
+            params = capped(params)  # a refused request is not kept whole, however large it was
+        call = Call(
+            operation,
+            params,
+            region,
+            mock.account,
+            now,
+            reply.status,
+            code,
+            throttled,
+            attempt,
+            hint,
+            served.api,
+        )
+        owner: SesMock | None = mock
+        while owner is not None:  # the mocks around a nested one see its calls too
+            owner.calls.append(call)
+            owner = owner._outer
     return reply
 
 

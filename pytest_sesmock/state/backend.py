@@ -38,7 +38,7 @@ def does_not_exist(name: str) -> SesError:
 Place = tuple[str, str]  # (account, region)
 
 STATE_LOCK = threading.RLock()
-"""Held while any mock's sets are read or changed: one operation at a time, whole.
+"""Held while any mock answers a call or its sets change: one call at a time, whole.
 
 One lock for every mock, not one each: a nested mock reads its outer mock's sets, which a server
 thread may be changing. Calls are pure computation under the GIL, so one lock costs no
@@ -130,8 +130,8 @@ class Backend:
 
     Listing merges the layers' sorted names lazily (a page costs its size, not the number of
     sets), and how many sets each account and region has is counted as sets come and go, not by
-    walking them. Change the sets only through these methods (they keep those indexes), with
-    ``STATE_LOCK`` held or from one thread.
+    walking them. Change the sets only through these methods: they keep those indexes, under
+    ``STATE_LOCK``. Read them with it held too when other threads may be calling.
     """
 
     def __init__(self) -> None:
