@@ -431,3 +431,33 @@ def test_a_failure_decoding_a_request_is_an_internal_failure(
         500,
         {},
     )
+
+
+def test_the_rate_limit_holds_under_a_storm_on_the_real_clock() -> None:
+    """16 threads describing at once: never more tokens than the bucket had and the clock gave.
+
+    With the clock read outside the lock, two threads could reach the limiter in the other order
+    than they read the time, and it would take the later one for a clock set back (freezegun
+    travelling), refilling the bucket.
+    """
+    with SesMock(rate_limit="track") as mock:
+        mock.add_configuration_set({"Name": "marketing"})
+        mock.set_rate_limit(per_second=20, burst=5)
+        clients = [boto3.client("ses", region_name="us-east-1", config=NO_RETRIES)] * THREADS
+        start = threading.Barrier(THREADS)
+
+        def describe(client: Any) -> None:
+            start.wait(timeout=TIMEOUT)
+            for _ in range(50):
+                client.describe_configuration_set(ConfigurationSetName="marketing")
+
+        workers = [threading.Thread(target=describe, args=(c,)) for c in clients]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(TIMEOUT)
+    times = [call.time for call in mock.calls]
+    assert times == sorted(times)  # recorded in the order they were answered
+    within = sum(not call.throttled for call in mock.calls)
+    assert len(mock.calls) == THREADS * 50
+    assert within <= 5 + (times[-1] - times[0]) * 20 + 1e-6
