@@ -26,7 +26,6 @@ Imported only when a server starts: importing the plugin never imports waitress.
 from __future__ import annotations
 
 import contextlib
-import logging
 import socket
 import threading
 import time
@@ -285,14 +284,13 @@ class Server(TcpWSGIServer):  # type: ignore[misc]
     threads: an answer is a fraction of a millisecond of pure computation under the GIL, and
     handing each to a worker and its answer back cost more than the answer (measured: 8
     kept-alive clients got 400-500 requests/s with a p99 of 75-90 ms through waitress's four
-    workers). Nothing an answer does can block: no I/O, no waiting on another thread.
+    workers). Nothing an answer does blocks: no I/O, and the state lock is held by another
+    thread (a test's own in-process call) for as long as one call takes, at most.
     """
 
     channel_class = _Channel
 
     def __init__(self, application: Application, host: str, port: int) -> None:
-        # A full task queue is routine under load, not worth a warning on stderr.
-        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         adjustments = Adjustments(
             host=host,
             port=port,
