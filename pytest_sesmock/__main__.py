@@ -103,6 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         mock = SesMock(region=args.region, rate_limit=args.rate_limit)
     except (DeclarationError, OptionError) as error:
         return _fail(f"--region: {error}", 2)
+    # Nothing outside this process can read the calls: keeping them would only grow the memory
+    # of a server that runs for days.
+    mock._recording = False
     count = 0
     for path in args.yaml:
         try:

@@ -64,6 +64,9 @@ class SesMock:
         self._clock_lock = threading.Lock()
         self._outer: SesMock | None = None
         self._active = False
+        # False where nobody can read the records (``python -m pytest_sesmock serve``): a
+        # long-running server then keeps none, and its memory stays flat.
+        self._recording = True
 
     # -- declaring -----------------------------------------------------------------------------
 

@@ -168,7 +168,7 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
             hint,
             served.api,
         )
-        owner: SesMock | None = mock
+        owner: SesMock | None = mock if mock._recording else None
         while owner is not None:  # the mocks around a nested one see its calls too
             owner.calls.append(call)
             owner = owner._outer
