@@ -1,7 +1,8 @@
 """pytest-sesmock's benchmarks: one process run, medians, a table of times and ratios.
 
-    python benchmarks/run.py            # everything (about a minute)
+    python benchmarks/run.py            # everything (a few minutes)
     python benchmarks/run.py --quick    # fewer rounds, for a smoke test
+    python benchmarks/run.py --only server --only deleted   # some parts only
 
 Every comparison is measured in this one run, interleaved in rounds, so that a shared, noisy
 machine slows both sides alike; the ratios are what the targets are about.
@@ -417,7 +418,8 @@ def import_cost(rounds: int) -> None:
             sys.executable,
             "-c",
             base + "; import sys, pytest_sesmock.doors.plugin; print(sorted("
-            "m for m in ('yaml', 'responses', 'freezegun', 'requests', 'http.server') "
+            "m for m in ('yaml', 'responses', 'freezegun', 'requests', 'http.server', "
+            "'waitress') "
             "if m in sys.modules))",
         ],
         env=env,
@@ -489,19 +491,292 @@ def _describer(region: str, name: str) -> Callable[[], Any]:
     )
 
 
+# -- server mode against moto's server ---------------------------------------------------------
+
+SERVER_YAML = "configuration_sets:\n  - Name: marketing\n"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(port: int, process: subprocess.Popen[str], what: str) -> None:
+    import socket
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{what} exited with status {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{what} did not listen on port {port}")
+
+
+def _signed_describe(url: str, keep_alive: bool) -> bytes:
+    """One DescribeConfigurationSet as bytes, signed as the AWS CLI signs it: what both servers
+    are sent, again and again."""
+    from urllib.parse import urlencode, urlsplit
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    form = {
+        "Action": "DescribeConfigurationSet",
+        "Version": "2010-12-01",
+        "ConfigurationSetName": "marketing",
+        "ConfigurationSetAttributeNames.member.1": "eventDestinations",
+    }
+    body = urlencode(form).encode()
+    request = AWSRequest(
+        method="POST",
+        url=url,
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    SigV4Auth(Credentials("AKIDEXAMPLE", "not-a-secret"), "ses", "us-east-1").add_auth(request)
+    lines = ["POST / HTTP/1.1", f"Host: {urlsplit(url).netloc}"]
+    lines += [f"{name}: {value}" for name, value in request.headers.items()]
+    lines.append(f"Content-Length: {len(body)}")
+    if not keep_alive:
+        lines.append("Connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def _read_answer(sock: Any, pending: bytes) -> tuple[int, bytes, bool]:
+    """(status, bytes left over, whether the server closes) of one answer on ``sock``."""
+    while b"\r\n\r\n" not in pending:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed before an answer")
+        pending += chunk
+    head, _, rest = pending.partition(b"\r\n\r\n")
+    lowered = head.lower()
+    start = lowered.index(b"\r\ncontent-length:") + 17
+    length = int(lowered[start : lowered.index(b"\r\n", start)])
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed mid-answer")
+        rest += chunk
+    return int(head.split(b" ", 2)[1]), rest[length:], b"\r\nconnection: close" in lowered
+
+
+def _load(url: str, clients: int, keep_alive: bool, seconds: float) -> tuple[int, list[float]]:
+    """``clients`` threads sending the same request for ``seconds``: (answers, latencies)."""
+    import socket
+    import threading
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    address = (parts.hostname or "127.0.0.1", parts.port or 80)
+    data = _signed_describe(url, keep_alive)
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    failures: list[str] = []
+    start = threading.Barrier(clients)
+
+    def client(index: int) -> None:
+        clock = time.perf_counter
+        mine = latencies[index]
+        sock: Any = None
+        pending = b""
+        start.wait()
+        stop = clock() + seconds
+        try:
+            while clock() < stop:
+                began = clock()
+                if sock is None:  # a new connection: each time, or when the server closed it
+                    sock = socket.create_connection(address, timeout=30)
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    pending = b""
+                sock.sendall(data)
+                status, pending, closing = _read_answer(sock, pending)
+                mine.append(clock() - began)
+                if status != 200:
+                    failures.append(f"status {status}")
+                if closing or not keep_alive:
+                    sock.close()
+                    sock = None
+        except OSError as error:
+            failures.append(repr(error))
+        finally:
+            if sock is not None:
+                sock.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit(f"load on {url} failed: {failures[:3]}")
+    return sum(map(len, latencies)), [value for each in latencies for value in each]
+
+
+def server_throughput(rounds: int, seconds: float) -> None:
+    print("server mode against moto's server: requests/s and p99", flush=True)
+    try:
+        import moto.server  # noqa: F401
+    except ImportError:
+        row("moto server", "not installed (pip install 'moto[server]')")
+        return
+    env = {**_cached_env(), "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+    with tempfile.TemporaryDirectory() as directory:
+        sets = Path(directory) / "sets.yaml"
+        sets.write_text(SERVER_YAML)
+        ours_port, moto_port = _free_port(), _free_port()
+        ours = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "pytest_sesmock", "serve", "--port", str(ours_port)),
+                *("--yaml", str(sets), "--rate-limit", "off"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            text=True,
+        )
+        theirs = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            text=True,
+        )
+        try:
+            _wait_for(ours_port, ours, "pytest-sesmock's server")
+            _wait_for(moto_port, theirs, "moto's server")
+            urls = {
+                "ours": f"http://127.0.0.1:{ours_port}/",
+                "moto": f"http://127.0.0.1:{moto_port}/",
+            }
+            boto3.client(
+                "ses",
+                region_name="us-east-1",
+                endpoint_url=urls["moto"],
+                aws_access_key_id="test",
+                aws_secret_access_key="test",
+            ).create_configuration_set(ConfigurationSet={"Name": "marketing"})
+            for url in urls.values():  # warm up: models loaded, first requests answered
+                _load(url, 1, True, 0.5)
+            for clients in (1, 8):
+                for keep_alive in (True, False):
+                    _server_row(urls, clients, keep_alive, rounds, seconds)
+        finally:
+            for process in (ours, theirs):
+                process.terminate()
+            for process in (ours, theirs):
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+    if ours.returncode != 0:
+        row(
+            "pytest-sesmock server exit status on SIGTERM",
+            str(ours.returncode),
+            "target 0",
+            "MISSED",
+        )
+
+
+def _server_row(
+    urls: dict[str, str], clients: int, keep_alive: bool, rounds: int, seconds: float
+) -> None:
+    totals = {name: 0 for name in urls}
+    latencies: dict[str, list[float]] = {name: [] for name in urls}
+    for _ in range(rounds):  # alternating, so that the machine's load hits both alike
+        for name, url in urls.items():
+            answered, each = _load(url, clients, keep_alive, seconds)
+            totals[name] += answered
+            latencies[name] += each
+    rates = {name: totals[name] / (rounds * seconds) for name in urls}
+    p99 = {
+        name: sorted(values)[max(0, int(len(values) * 0.99) - 1)]
+        for name, values in latencies.items()
+    }
+    connection = "keep-alive" if keep_alive else "a connection per request"
+    label = f"{clients} client{'s' if clients > 1 else ''}, {connection}"
+    ratio = rates["ours"] / rates["moto"]
+    p99_target, p99_ok = ("target < 10 ms", p99["ours"] < 0.010) if clients == 1 else ("", True)
+    row(
+        f"server, {label}: pytest-sesmock",
+        f"{rates['ours']:.0f} req/s, p99 {p99['ours'] * 1e3:.1f} ms",
+        p99_target,
+        check(p99_ok) if p99_target else "",
+    )
+    row(f"server, {label}: moto", f"{rates['moto']:.0f} req/s, p99 {p99['moto'] * 1e3:.1f} ms")
+    row(f"server, {label}: ours / moto", f"{ratio:.1f}x", "target >= 3x", check(ratio >= 3))
+
+
+# -- deleted sets cost nothing ------------------------------------------------------------------
+
+
+def deleted_sets(rounds: int, count: int) -> None:
+    print("List and Create+Delete after 10,000 create+delete pairs", flush=True)
+    from botocore.awsrequest import AWSRequest
+
+    def request(body: str) -> Any:
+        return AWSRequest(
+            method="POST",
+            url="https://email.us-east-1.amazonaws.com/",
+            data=f"Version=2010-12-01&{body}",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ).prepare()
+
+    listing = request("Action=ListConfigurationSets")
+    fresh, used = SesMock(rate_limit="off"), SesMock(rate_limit="off")
+    for mock in (fresh, used):
+        mock.add_configuration_set({"Name": "visible"})
+    for n in range(10_000):
+        used.answer(request(f"Action=CreateConfigurationSet&ConfigurationSet.Name=gone-{n:05d}"))
+        used.answer(request(f"Action=DeleteConfigurationSet&ConfigurationSetName=gone-{n:05d}"))
+    create = request("Action=CreateConfigurationSet&ConfigurationSet.Name=again")
+    delete = request("Action=DeleteConfigurationSet&ConfigurationSetName=again")
+
+    def pair(mock: SesMock) -> Callable[[], Any]:
+        return lambda: (mock.answer(create), mock.answer(delete))
+
+    result = interleaved(
+        {
+            "list fresh": lambda: fresh.answer(listing),
+            "list used": lambda: used.answer(listing),
+            "pair fresh": pair(fresh),
+            "pair used": pair(used),
+        },
+        rounds,
+        count,
+    )
+    for what, key in (("List", "list"), ("Create+Delete", "pair")):
+        before, after = result[f"{key} fresh"], result[f"{key} used"]
+        flat = after / before
+        row(f"{what} (1 set), fresh mock", f"{before * 1e6:.0f} us")
+        row(
+            f"{what} (1 set), after 10,000 create+delete pairs",
+            f"{after * 1e6:.0f} us",
+            f"ratio {flat:.2f}, target flat (<= 1.1)",
+            check(flat <= 1.1),
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke test)")
     parser.add_argument(
         "--only",
-        choices=["call", "fixture", "suite", "import", "scale"],
+        choices=["call", "fixture", "suite", "import", "scale", "server", "deleted"],
         action="append",
         help="run only these parts",
     )
     arguments = parser.parse_args()
     quick, only = (
         arguments.quick,
-        set(arguments.only or ["call", "fixture", "suite", "import", "scale"]),
+        set(arguments.only or ["call", "fixture", "suite", "import", "scale", "server", "deleted"]),
     )
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
         os.environ.pop(name, None)
@@ -524,6 +799,10 @@ def main() -> None:
         import_cost(rounds=3 if quick else 11)
     if "scale" in only:
         scale(count=100 if quick else 300)
+    if "deleted" in only:
+        deleted_sets(rounds=3 if quick else 7, count=100 if quick else 300)
+    if "server" in only:
+        server_throughput(rounds=1 if quick else 3, seconds=1.0 if quick else 3.0)
     print()
     print("| measure | value | target | |")
     print("| --- | --- | --- | --- |")

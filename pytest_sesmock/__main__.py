@@ -1,7 +1,9 @@
 """``python -m pytest_sesmock serve``: the SES mock as a local HTTP server, for other processes.
 
 The endpoint URL is the first line on stdout (flushed at once), so a script can start the server
-with ``--port 0`` and read the port it got. SIGINT and SIGTERM stop it cleanly (exit status 0).
+with ``--port 0`` and read the port it got. SIGINT and SIGTERM stop it gracefully: it stops
+accepting connections, answers the requests in flight (``STOP_TIMEOUT`` seconds at most), closes
+the rest and exits with status 0.
 Bad arguments and bad YAML are one line on stderr and exit status 2; a port that cannot be
 listened on, exit status 1.
 """
@@ -50,11 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser(
         "serve",
-        help="serve SES's Query API (configuration-set operations) over HTTP",
+        help="serve SES's Query API and SES v2 (configuration-set operations) over HTTP",
         description=(
             "Serve SES's Query API for the configuration-set operations over HTTP, from one "
             "in-memory SES. Prints the endpoint URL as the first line of stdout; stop it with "
-            "Ctrl-C or SIGTERM. Point the AWS CLI or an SDK at it with --endpoint-url URL."
+            "Ctrl-C or SIGTERM (requests in flight are answered first). Point the AWS CLI or an "
+            "SDK at it with --endpoint-url URL."
         ),
     )
     serve.add_argument(
@@ -100,6 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         mock = SesMock(region=args.region, rate_limit=args.rate_limit)
     except (DeclarationError, OptionError) as error:
         return _fail(f"--region: {error}", 2)
+    # Nothing outside this process can read the calls: keeping them would only grow the memory
+    # of a server that runs for days.
+    mock._recording = False
     count = 0
     for path in args.yaml:
         try:

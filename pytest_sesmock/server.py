@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .adapters.server import MAX_BODY, SesServer
+from .adapters.server import MAX_BODY, MAX_CONNECTIONS, MAX_HEADER, SesServer
 
-__all__ = ["MAX_BODY", "SesServer"]
+__all__ = ["MAX_BODY", "MAX_CONNECTIONS", "MAX_HEADER", "SesServer"]

@@ -207,3 +207,18 @@ def test_other_sleeps_are_real(ses_mock: SesMock) -> None:
     botocore.endpoint.time.sleep(0.05)  # not after an answer of the mock
     time.sleep(0.05)
     assert time.perf_counter() - started >= 0.1
+
+
+def test_the_buckets_are_bounded_whatever_regions_requests_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A region is what a request's signature says (server mode): ever new ones are not kept."""
+    from pytest_sesmock.core import rate_limit
+
+    monkeypatch.setattr(rate_limit, "MAX_BUCKETS", 50)
+    limiter = rate_limit.RateLimiter()
+    describe = ("ses", "DescribeConfigurationSet")
+    for n in range(500):
+        assert limiter.allow("123456789012", f"region-{n}", describe, 0.0)
+    assert len(limiter._buckets) == 50
+    assert not limiter.allow("123456789012", "region-499", describe, 0.0)  # the newest kept

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -35,7 +37,7 @@ from conftest import SNS_DESTINATION
 
 from pytest_sesmock import SesMock
 from pytest_sesmock.adapters import botocore as interception
-from pytest_sesmock.server import MAX_BODY, SesServer
+from pytest_sesmock.server import MAX_BODY, MAX_HEADER, SesServer
 
 NS = "{http://ses.amazonaws.com/doc/2010-12-01/}"
 TIMEOUT = 60  # seconds any subprocess or socket may take: every wait here is bounded
@@ -493,16 +495,46 @@ def test_bad_requests_are_answered_in_the_query_envelope(
             id="too-large-expect-100",
         ),
         pytest.param(
+            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + b"%x\r\n%s\r\n" % (MAX_BODY, b"x" * MAX_BODY)
+            + b"10\r\n0123456789abcdef\r\n0\r\n\r\n",
+            413,
+            f"The request body is over {MAX_BODY} bytes; pytest-sesmock accepts at most "
+            f"{MAX_BODY} bytes.",
+            id="too-large-chunked",
+        ),
+        pytest.param(
+            b"GET / HTTP/1.1\r\nHost: x\r\nX-Padding: " + b"p" * (MAX_HEADER + 1) + b"\r\n\r\n",
+            431,
+            f"The request line and headers are over {MAX_HEADER} bytes; pytest-sesmock accepts "
+            f"at most {MAX_HEADER} bytes.",
+            id="header-too-large",
+        ),
+        pytest.param(
             b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n",
             400,
-            "Invalid Content-Length 'lots'.",
+            "Malformed HTTP request: Content-Length is invalid.",
             id="bad-content-length",
         ),
         pytest.param(
-            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"zz\r\nhello\r\n0\r\n\r\n",
             400,
-            "Chunked request bodies are not supported; send Content-Length.",
-            id="chunked",
+            "Malformed HTTP request: Invalid chunk size.",
+            id="bad-chunk",
+        ),
+        pytest.param(
+            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+            501,
+            "Transfer-Encoding requested is not supported. Send the body with a Content-Length, "
+            "or chunked.",
+            id="unknown-transfer-coding",
+        ),
+        pytest.param(
+            b"GET / HTTP/2.0\r\nHost: x\r\n\r\n",
+            505,
+            "HTTP/2.0 is not supported; send HTTP/1.1 or HTTP/1.0.",
+            id="http-2",
         ),
         pytest.param(
             # urllib always adds a Content-Type to a POST with a body; the client here does not.
@@ -512,7 +544,15 @@ def test_bad_requests_are_answered_in_the_query_envelope(
             "The request body must be application/x-www-form-urlencoded; got Content-Type (none).",
             id="no-content-type",
         ),
-        pytest.param(b"NONSENSE\r\n\r\n", 400, "Bad request syntax ('NONSENSE')", id="garbage"),
+        pytest.param(
+            b"NONSENSE\r\n\r\n", 400, "Malformed HTTP request: Start line is invalid.", id="garbage"
+        ),
+        pytest.param(
+            b"post / HTTP/1.1\r\nHost: x\r\n\r\n",
+            400,
+            'Malformed HTTP request: Malformed HTTP method "post".',
+            id="lower-case-method",
+        ),
     ],
 )
 def test_malformed_http_is_answered_in_the_query_envelope(
@@ -521,9 +561,14 @@ def test_malformed_http_is_answered_in_the_query_envelope(
     ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
     got_status, head, body = raw(ses_mock_server.endpoint_url, request_bytes)
     assert got_status == status
-    assert b"\r\nx-amzn-RequestId: " in head
-    assert b"\r\nConnection: close" in head  # the rest of the connection cannot be trusted
-    assert raw_error(body) == ("ValidationError", message)
+    headers = head.lower()
+    assert b"\r\nx-amzn-requestid: " in headers
+    assert b"\r\nconnection: close" in headers  # the rest of the connection cannot be trusted
+    assert raw_error(body) == ("ValidationError" if status != 501 else "NotImplemented", message)
+    # One answer, and the connection closed after it: nothing more (no second, unasked-for 400)
+    assert body.count(b"<ErrorResponse") == 1
+    assert body.endswith(b"</ErrorResponse>")
+    assert ses_mock_server.mock.calls == []
     assert described_name(describe(ses_mock_server.endpoint_url)) == "marketing"
 
 
@@ -533,6 +578,281 @@ def test_a_body_of_the_largest_size_is_read(ses_mock_server: SesServer) -> None:
     body = form + b"x" * (MAX_BODY - len(form))  # unknown fields are ignored, as SES does
     answer = send(ses_mock_server.endpoint_url, body=body, headers={"Content-Type": FORM_TYPE})
     assert described_name(answer) == "marketing"
+
+
+# -- framing attacks: a body is never run as a request ------------------------------------------
+
+
+def signed_bytes(url: str, form: dict[str, str], *, close: bool = False) -> bytes:
+    """A whole signed Query POST as bytes: what a client sends, or what an attacker hides."""
+    body = urlencode(form).encode()
+    request = AWSRequest(method="POST", url=url, data=body, headers={"Content-Type": FORM_TYPE})
+    SigV4Auth(CREDENTIALS, "ses", "us-east-1").add_auth(request)
+    head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in request.headers.items())
+    head += f"Content-Length: {len(body)}\r\n" + ("Connection: close\r\n" if close else "")
+    return (head + "\r\n").encode() + body
+
+
+def read_answers(sock: socket.socket, count: int) -> list[tuple[int, bytes, bytes]]:
+    """``count`` answers off a kept-alive connection, each read by its Content-Length:
+    (status, head, body) each; no byte may follow the last one."""
+    data, answers = b"", []
+    while len(answers) < count:
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            assert chunk, f"the server closed the connection; got {data!r}"
+            data += chunk
+        head, _, data = data.partition(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        while len(data) < length:
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection mid-answer"
+            data += chunk
+        answers.append((int(head.split()[1]), head, data[:length]))
+        data = data[length:]
+    assert data == b"", "more bytes than the answers asked for: something else was answered"
+    return answers
+
+
+def read_answer(sock: socket.socket) -> tuple[int, bytes, bytes]:
+    """One answer off a kept-alive connection: (status, head, body), read by Content-Length."""
+    return read_answers(sock, 1)[0]
+
+
+def connect(url: str) -> socket.socket:
+    parts = urlsplit(url)
+    return socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT)
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(65536) == b""
+    except ConnectionResetError:
+        return True
+
+
+def smuggled_nothing(server: SesServer) -> None:
+    """The hidden CreateConfigurationSet never ran, and the server serves as before."""
+    assert server.mock.calls_of("CreateConfigurationSet") == []
+    assert server.mock.backend.find(("123456789012", "us-east-1", "smuggled")) is None
+    assert described_name(describe(server.endpoint_url)) == "marketing"
+
+
+CREATE_SMUGGLED = {
+    "Action": "CreateConfigurationSet",
+    "Version": "2010-12-01",
+    "ConfigurationSet.Name": "smuggled",
+}
+AUTHORIZATION = b"Authorization: " + SIGNATURE + b"\r\n"
+
+
+@pytest.mark.parametrize(
+    ("head", "status", "code"),
+    [
+        pytest.param(b"PUT / HTTP/1.1\r\n", 400, "ValidationError", id="PUT"),
+        pytest.param(b"DELETE / HTTP/1.1\r\n", 400, "ValidationError", id="DELETE"),
+        pytest.param(b"PATCH / HTTP/1.1\r\n", 400, "ValidationError", id="PATCH"),
+        pytest.param(
+            b"PUT /v2/email/identities/a%40example.com/configuration-set HTTP/1.1\r\n",
+            404,
+            "UnknownOperationException",
+            id="unserved-v2-route",
+        ),
+        pytest.param(
+            b"POST / HTTP/1.1\r\nContent-Type: " + FORM_TYPE.encode() + b"\r\n",
+            400,
+            "InvalidAction",
+            id="POST-of-a-request",
+        ),
+    ],
+)
+def test_a_body_is_read_as_a_body_whatever_the_method(
+    ses_mock_server: SesServer, head: bytes, status: int, code: str
+) -> None:
+    """The body (a whole CreateConfigurationSet) is read and refused; the connection goes on."""
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    url = ses_mock_server.endpoint_url
+    hidden = signed_bytes(url, CREATE_SMUGGLED)
+    with connect(url) as sock:
+        sock.sendall(
+            head + b"Host: x\r\n" + AUTHORIZATION + b"Content-Length: %d\r\n\r\n" % len(hidden)
+        )
+        sock.sendall(hidden)
+        got, headers, body = read_answer(sock)
+        assert got == status
+        assert b"connection: close" not in headers.lower()  # well framed: the connection is fine
+        error = json.loads(body)["__type"] if b"/v2/" in head else raw_error(body)[0]
+        assert error == code
+        # The same connection serves the next request: the body was not left on it.
+        sock.sendall(signed_bytes(url, {**GOOD, "ConfigurationSetName": "marketing"}))
+        got, _, body = read_answer(sock)
+        assert got == 200
+        assert b"<Name>marketing</Name>" in body
+    smuggled_nothing(ses_mock_server)
+
+
+@pytest.mark.parametrize(
+    ("framing", "message"),
+    [
+        pytest.param(
+            b"POST / HTTP/1.1\r\nContent-Length: {n}\r\nContent-Length: 9\r\n",
+            "Malformed HTTP request: Content-Length is invalid.",
+            id="two-content-lengths",
+        ),
+        pytest.param(
+            b"POST / HTTP/1.1\r\nContent-Length: {n}\r\nContent-Length: {n}\r\n",
+            "Malformed HTTP request: Content-Length is invalid.",
+            id="the-same-content-length-twice",
+        ),
+        pytest.param(
+            b"POST / HTTP/1.1\r\nContent-Length: {n}\r\nTransfer-Encoding: chunked\r\n",
+            "Malformed HTTP request: Content-Length and Transfer-Encoding: chunked together.",
+            id="content-length-and-chunked",
+        ),
+        pytest.param(
+            b"POST / HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: {n}\r\n"
+            b"Transfer-Encoding: chunked\r\n",
+            "Malformed HTTP request: Transfer-Encoding in an HTTP/1.0 request.",
+            id="chunked-in-http-1.0",
+        ),
+    ],
+)
+def test_ambiguous_framing_is_refused_and_the_connection_closed(
+    ses_mock_server: SesServer, framing: bytes, message: str
+) -> None:
+    """Two ways to read where the body ends: refused, never guessed (request smuggling)."""
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    url = ses_mock_server.endpoint_url
+    hidden = signed_bytes(url, CREATE_SMUGGLED)
+    body = b"0\r\n\r\n" + hidden  # an empty chunked body, or all of it by Content-Length
+    head = framing.replace(b"{n}", str(len(body)).encode())
+    with connect(url) as sock:
+        sock.sendall(head + b"Host: x\r\n" + AUTHORIZATION + b"\r\n" + body)
+        got, headers, answer = read_answer(sock)
+        assert got == 400
+        assert b"\r\nconnection: close" in headers.lower()
+        assert raw_error(answer) == ("ValidationError", message)
+        assert closed_by_server(sock)
+    smuggled_nothing(ses_mock_server)
+
+
+def test_a_chunked_body_is_one_request(ses_mock_server: SesServer) -> None:
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    url = ses_mock_server.endpoint_url
+    whole = signed_bytes(url, {**GOOD, "ConfigurationSetName": "marketing"})
+    head, _, body = whole.partition(b"\r\n\r\n")
+    head = b"\r\n".join(
+        line for line in head.split(b"\r\n") if not line.startswith(b"Content-Length")
+    )
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:10], body[10:]))
+    with connect(url) as sock:
+        sock.sendall(head + b"\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + b"0\r\n\r\n")
+        got, _, answer = read_answer(sock)
+        assert got == 200
+        assert b"<Name>marketing</Name>" in answer
+        sock.sendall(whole)  # and the connection goes on
+        assert read_answer(sock)[0] == 200
+    assert [call.params for call in ses_mock_server.mock.calls] == [
+        {"ConfigurationSetName": "marketing"}
+    ] * 2
+
+
+def test_pipelined_requests_are_answered_each_in_order(ses_mock_server: SesServer) -> None:
+    """Requests sent back to back in one write, as HTTP/1.1 allows: one answer each, in order."""
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    url = ses_mock_server.endpoint_url
+    names = ["marketing", "nope", "marketing"]
+    with connect(url) as sock:
+        sock.sendall(
+            b"".join(signed_bytes(url, {**GOOD, "ConfigurationSetName": n}) for n in names)
+        )
+        assert [status for status, _, _ in read_answers(sock, 3)] == [200, 400, 200]
+    assert [call.params["ConfigurationSetName"] for call in ses_mock_server.mock.calls] == names
+
+
+def test_a_lying_content_length_holds_nothing_up(ses_mock_server: SesServer) -> None:
+    """Bodies that never finish arriving wait in the I/O loop; other clients are answered."""
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    url = ses_mock_server.endpoint_url
+    hidden = signed_bytes(url, CREATE_SMUGGLED)
+    liars = [connect(url) for _ in range(20)]
+    try:
+        for sock in liars:
+            # The body announced is longer than what is sent: the server waits for the rest.
+            sock.sendall(
+                b"POST / HTTP/1.1\r\nHost: x\r\n"
+                + AUTHORIZATION
+                + b"Content-Type: "
+                + FORM_TYPE.encode()
+                + b"\r\nContent-Length: %d\r\n\r\n" % (len(hidden) + 100)
+                + hidden
+            )
+        for _ in range(3):  # requests waiting for their bodies hold nothing: others are answered
+            assert described_name(describe(url)) == "marketing"
+    finally:
+        for sock in liars:
+            sock.close()
+    assert [call.operation for call in ses_mock_server.mock.calls] == [
+        "DescribeConfigurationSet"
+    ] * 3
+    smuggled_nothing(ses_mock_server)
+
+
+def test_a_slow_client_is_cut_off_and_others_are_served(
+    ses_mock_server: SesServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slowloris: headers trickling in, a byte at a time, never finishing."""
+    from pytest_sesmock.adapters import waitress_server
+
+    monkeypatch.setattr(waitress_server, "REQUEST_TIMEOUT", 1)  # 30 s in earnest
+    ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
+    url = ses_mock_server.endpoint_url
+    slow = [connect(url) for _ in range(50)]
+    trickle = b"POST / HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"s" * 10_000
+    cut_off: set[int] = set()
+    deadline = time.monotonic() + TIMEOUT
+    try:
+        for sent in range(len(trickle)):
+            for index, sock in enumerate(slow):
+                if index in cut_off:
+                    continue
+                try:
+                    sock.sendall(trickle[sent : sent + 1])
+                except OSError:
+                    cut_off.add(index)
+            if sent == 3:  # all of them are trickling: others are served all the same
+                assert described_name(describe(url)) == "marketing"
+            readable, _, _ = select.select(
+                [s for i, s in enumerate(slow) if i not in cut_off], [], [], 0.05
+            )
+            for sock in readable:
+                if closed_by_server(sock):
+                    cut_off.add(slow.index(sock))
+            if len(cut_off) == len(slow) or time.monotonic() > deadline:
+                break
+        assert len(cut_off) == len(slow), "the server kept slow clients past their deadline"
+    finally:
+        for sock in slow:
+            sock.close()
+    assert described_name(describe(url)) == "marketing"
+    assert len(ses_mock_server.mock.calls) == 2
+
+
+def test_a_kept_alive_connection_is_never_held_by_nagle(ses_mock_server: SesServer) -> None:
+    """TCP_NODELAY on the server's side of every connection (and each answer is one write)."""
+    url = ses_mock_server.endpoint_url
+    with connect(url) as sock:
+        sock.sendall(signed_bytes(url, {**GOOD, "ConfigurationSetName": "nope"}))
+        assert read_answer(sock)[0] == 400
+        server = ses_mock_server._server
+        assert server is not None
+        (channel,) = server.active_channels.values()
+        assert channel.socket.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
 
 
 def test_get_with_a_query_string_is_served(ses_mock_server: SesServer) -> None:
@@ -586,6 +906,19 @@ def test_server_lifecycle() -> None:
         socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT).close()
 
 
+def test_the_http_stack_is_imported_only_when_a_server_starts() -> None:
+    script = (
+        "import sys, pytest_sesmock.doors.plugin, pytest_sesmock.server as server\n"
+        "assert 'waitress' not in sys.modules\n"
+        "with server.SesServer():\n"
+        "    assert 'waitress' in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def test_stop_closes_open_keep_alive_connections() -> None:
     import http.client
 
@@ -628,6 +961,54 @@ def test_many_clients_at_once(ses_mock_server: SesServer) -> None:
     calls = ses_mock_server.mock.calls
     assert len(calls) == threads * per_thread
     assert {(c.operation, c.status) for c in calls} == {("DescribeConfigurationSet", 200)}
+
+
+def wait_until_refused(url: str) -> None:
+    """Until the server no longer accepts connections (it is stopping), within TIMEOUT."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            connect(url).close()
+        except ConnectionRefusedError:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the server still accepts connections")
+
+
+def test_stop_answers_a_request_in_flight_then_closes() -> None:
+    mock = SesMock()
+    mock.add_configuration_set({"Name": "marketing"})
+    server = SesServer(mock).start()
+    url = server.endpoint_url
+    whole = signed_bytes(url, {**GOOD, "ConfigurationSetName": "marketing"})
+    with connect(url) as slow, connect(url) as idle:
+        slow.sendall(whole)  # answered: the connection is the server's (accepted, not queued)
+        assert read_answer(slow)[0] == 200
+        slow.sendall(whole[:-10])  # all but the last bytes: a request arriving
+        stopping = threading.Thread(target=server.stop)
+        stopping.start()
+        wait_until_refused(url)  # no longer accepting...
+        slow.sendall(whole[-10:])  # ...but the request in flight is answered
+        status, head, body = read_answer(slow)
+        assert status == 200
+        assert b"<Name>marketing</Name>" in body
+        assert b"\r\nconnection: close" in head.lower()
+        assert closed_by_server(slow)
+        assert closed_by_server(idle)  # an idle kept-alive connection is just closed
+        stopping.join(TIMEOUT)
+        assert not stopping.is_alive()
+    assert len(mock.calls) == 2
+
+
+def test_stop_waits_for_a_request_in_flight_only_so_long() -> None:
+    server = SesServer().start()
+    url = server.endpoint_url
+    with connect(url) as never_finishing:
+        never_finishing.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n")
+        server.stop(timeout=0.5)  # returns, the request unanswered
+        assert closed_by_server(never_finishing)
+    with pytest.raises(ConnectionRefusedError):
+        connect(url)
 
 
 # -- python -m pytest_sesmock serve ---------------------------------------------------------------
@@ -678,6 +1059,52 @@ def test_serve_answers_and_stops_on_a_signal(tmp_path: Path, signum: signal.Sign
         assert stdout == ""  # the URL line was read already; nothing else is written there
         assert "Traceback" not in stderr
         assert stderr.startswith(f"pytest-sesmock: serving SES at {url} (1 configuration set")
+
+
+def test_sigterm_during_a_slow_request_answers_it_before_exiting(tmp_path: Path) -> None:
+    (tmp_path / "sets.yaml").write_text(YAML)
+    with serve(tmp_path, "--yaml", str(tmp_path / "sets.yaml")) as (process, url):
+        whole = signed_bytes(url, {**GOOD, "ConfigurationSetName": "from-yaml"})
+        with connect(url) as slow:
+            slow.sendall(whole)  # a first request, answered: the connection is the server's
+            assert read_answer(slow)[0] == 200
+            slow.sendall(whole[:-10])  # the second one still arriving when SIGTERM comes
+            process.send_signal(signal.SIGTERM)
+            wait_until_refused(url)
+            slow.sendall(whole[-10:])
+            status, _, body = read_answer(slow)
+            assert status == 200
+            assert b"<Name>from-yaml</Name>" in body
+            assert closed_by_server(slow)
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+        assert (process.returncode, stdout) == (0, "")
+        assert "Traceback" not in stderr
+
+
+def _rss_mib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_serve_memory_stays_flat_under_large_requests(tmp_path: Path) -> None:
+    """200 refused and 200 distinct accepted requests of 1 MB each: nothing of them is kept
+    (before, 300 refused ones took the server from 31 MiB to 3,388 MiB)."""
+    with serve(tmp_path, "--rate-limit", "off") as (process, url):
+        assert send(url, {**GOOD, "ConfigurationSetName": "nope"}).status == 400  # warmed up
+        before = _rss_mib(process.pid)
+        for n in range(200):
+            refused = {**GOOD, "ConfigurationSetName": "x"}
+            refused["ConfigurationSetAttributeNames.member.1"] = f"{n}" + "x" * 1_000_000
+            assert send(url, refused).status == 400
+            accepted = {**GOOD, "ConfigurationSetName": "nope", "Padding": f"{n}" + "p" * 1_000_000}
+            assert send(url, accepted).status == 400  # decoded whole; only the set is missing
+        grown = _rss_mib(process.pid) - before
+        process.terminate()
+        assert process.wait(timeout=TIMEOUT) == 0
+    assert grown < 150, f"the server grew by {grown} MiB"
 
 
 def test_serve_options(tmp_path: Path) -> None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 from .. import catalogue
+from ..cache import BoundedCache
 from ..doors.options import DEFAULT_RATE_LIMIT, check_rate_limit
 from ..errors import DeclarationError, SesError
 from ..protocols.base import Answer, Decoded, PlainRequest
 from ..state import rules
-from ..state.backend import Backend, resolve
+from ..state.backend import STATE_LOCK, Backend, resolve
 from ..state.declaration import Declaration, parse_entry, parse_identities, parse_topics
 from . import active as activation
 from . import assertions, names, pipeline
@@ -58,10 +59,14 @@ class SesMock:
         self.rate_limiter = RateLimiter()
         self.faults = Faults()
         self._clock_offset = 0.0
-        self._decoded: dict[Hashable, Decoded] = {}
+        # Requests decoded once, reused when repeated: bounded by count and bytes, thread-safe.
+        self._decoded: BoundedCache[Decoded] = BoundedCache(1024, 4 * 2**20, 64 * 1024)
         self._clock_lock = threading.Lock()
         self._outer: SesMock | None = None
         self._active = False
+        # False where nobody can read the records (``python -m pytest_sesmock serve``): a
+        # long-running server then keeps none, and its memory stays flat.
+        self._recording = True
 
     # -- declaring -----------------------------------------------------------------------------
 
@@ -90,13 +95,14 @@ class SesMock:
         account = declared.account or self.account
         region = declared.region or self.region
         key = (account, region, declared.configuration_set.name)
-        if self.backend.configuration_sets.get(key) is not None:
-            raise DeclarationError(
-                "Name",
-                f"configuration set {key[2]!r} is already declared in "
-                f"account {account}, region {region}",
-            )
-        self.backend.configuration_sets[key] = declared.configuration_set
+        with STATE_LOCK:
+            if self.backend.configuration_sets.get(key) is not None:
+                raise DeclarationError(
+                    "Name",
+                    f"configuration set {key[2]!r} is already declared in "
+                    f"account {account}, region {region}",
+                )
+            self.backend.declare(key, declared.configuration_set)
 
     def add_identity(
         self, identity: str, *, region: str | None = None, account: str | None = None
@@ -108,9 +114,10 @@ class SesMock:
         ``InvalidTrackingOptions``, as real SES refuses it. Without any, nothing is checked.
         """
         (declared,) = parse_identities([identity], "identity")
-        self.backend.known.identities.add(
-            (account or self.account, region or self.region, declared.identity)
-        )
+        with STATE_LOCK:  # a call in another thread may be reading them
+            self.backend.known.identities.add(
+                (account or self.account, region or self.region, declared.identity)
+            )
 
     def add_sns_topic(self, arn: str) -> None:
         """Declare an SNS topic that exists (its ARN names its account and region).
@@ -120,7 +127,8 @@ class SesMock:
         ``InvalidSNSDestination``, as real SES refuses it. Without any, nothing is checked.
         """
         (declared,) = parse_topics([arn], "sns_topic")
-        self.backend.known.topics.add(declared.arn)
+        with STATE_LOCK:
+            self.backend.known.topics.add(declared.arn)
 
     def add_layer(self, declared: Sequence[Declaration]) -> None:
         """Add checked declarations as one layer over the earlier ones (what the doors use).
@@ -129,9 +137,10 @@ class SesMock:
         not copied: the mock never changes them.
         """
         layer = resolve(declared, self.region, self.account)
-        self.backend.layers.insert(0, layer.configuration_sets)
-        self.backend.known.identities.update(layer.identities)
-        self.backend.known.topics.update(layer.topics)
+        with STATE_LOCK:
+            self.backend.add_layer(layer)
+            self.backend.known.identities.update(layer.identities)
+            self.backend.known.topics.update(layer.topics)
 
     # -- activation ----------------------------------------------------------------------------
 
@@ -294,14 +303,15 @@ class SesMock:
     def assert_all_described(self) -> None:
         """Every set this mock declared (itself or through YAML and markers) was described."""
         __tracebackhide__ = True
-        declared = list(
-            dict.fromkeys(
-                [
-                    *self.backend.configuration_sets,
-                    *(k for layer in self.backend.layers for k in layer),
-                ]
+        with STATE_LOCK:  # a server thread may be creating sets meanwhile
+            declared = list(
+                dict.fromkeys(
+                    [
+                        *self.backend.configuration_sets,
+                        *(k for layer in self.backend.layers for k in layer),
+                    ]
+                )
             )
-        )
         assertions.assert_all_described(self.calls, declared)
 
     # -- answering (the hot path) --------------------------------------------------------------

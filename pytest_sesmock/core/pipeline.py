@@ -9,7 +9,9 @@ rest). Records, rate limits and injected faults live here, once, for both APIs.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import sys
+import traceback
+from collections.abc import Hashable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -18,15 +20,16 @@ from ..errors import SesError
 from ..protocols.base import Answer, Decoded, PlainRequest, Wire
 from ..protocols.endpoint import region_of
 from ..protocols.model import V1, V2
-from ..state.backend import Context
+from ..state.backend import STATE_LOCK, Context
 from . import hints
 from .faults import configuration_set_of
-from .records import Call
+from .records import Call, capped
+
+# Requests smaller than this cannot carry a record worth capping (their parameters are smaller).
+_CAP_FROM = 4096
 
 if TYPE_CHECKING:
     from .mock import SesMock
-
-_DECODED_KEPT = 1024
 
 
 def wire_for(request: PlainRequest) -> Wire:
@@ -75,7 +78,8 @@ def _decode(mock: SesMock, wire: Wire, request: PlainRequest) -> Decoded | None:
 
     Code under test sends the same few requests again and again, and botocore's retries repeat
     them exactly: a request seen before in this mock is decoded once. Per mock, so that nothing
-    decoded in one test is shared with the next; the parameters are read-only.
+    decoded in one test is shared with the next; the parameters are read-only. The cache is
+    bounded by entries and bytes (``SesMock._decoded``), and a large request is not kept at all.
     """
     key = wire.cache_key(request)
     if key is not None:
@@ -84,17 +88,32 @@ def _decode(mock: SesMock, wire: Wire, request: PlainRequest) -> Decoded | None:
             return known
     decoded = wire.decode(request)
     if decoded is not None and key is not None and decoded[2] is None:
-        cache = mock._decoded
-        if len(cache) >= _DECODED_KEPT:
-            cache.pop(next(iter(cache)))
-        cache[key] = decoded
+        mock._decoded.put(key, decoded, _size_of(key))
     return decoded
 
 
+def _size_of(key: Hashable) -> int:
+    """About the bytes a decoded request keeps: its key, and parameters of about its size."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return 256 + 2 * sum(len(part) for part in parts if isinstance(part, (str, bytes)))
+
+
+def _request_size(request: PlainRequest) -> int:
+    body = request.body
+    return len(request.url) + (len(body) if isinstance(body, (str, bytes, bytearray)) else 0)
+
+
 def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
-    """``mock``'s answer to one request, or None for an operation it does not serve."""
+    """``mock``'s answer to one request, or None for an operation it does not serve.
+
+    Whatever goes wrong inside, the caller gets an AWS error (``InternalFailure`` for a bug of
+    ours, its traceback on standard error), and the call is recorded once.
+    """
     wire = wire_for(request)
-    decoded = _decode(mock, wire, request)
+    try:
+        decoded = _decode(mock, wire, request)
+    except Exception as bug:
+        decoded = _undecodable(wire, request, bug)
     if decoded is None:
         return None  # another in-process mock may answer; the network guard stops the rest
     served, params, invalid = decoded
@@ -103,48 +122,104 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
     url = request.url
     # The endpoint host usually tells the region; the signature is read only when it does not.
     region = region_of(url, None) or region_of(url, headers.get("Authorization")) or mock.region
-    now = mock.time()
     rid = request_id()
-    throttled = False
-    hint: str | None = None
-    code: str | None = None
-    try:
-        if invalid is not None:
-            raise invalid
-        if mock.rate_limit != "off":
-            throttled = not mock.rate_limiter.allow(
-                mock.account, region, (served.api, operation), now
-            )
-            if throttled and mock.rate_limit == "enforce":
-                raise mock.throttling_error()
-        fault = mock.faults.take(served.api, operation, params)
-        if fault is not None:
-            raise fault
-        result = served.run(mock.backend, Context(mock.account, region, now), params)
-        reply = wire.result_answer(200, served.encode(result, rid), rid)
-    except SesError as error:
-        answered = wire.translate(error)  # v2 answers the shared semantics' errors its own way
-        reply, code = wire.error_answer(answered, rid), answered.code
-        if error.code == "ConfigurationSetDoesNotExist":
-            hint = _hint_elsewhere(mock, operation, params, region)
-    call = Call(
-        operation,
-        params,
-        region,
-        mock.account,
-        now,
-        reply.status,
-        code,
-        throttled,
-        _attempt(headers.get("amz-sdk-request")),
-        hint,
-        served.api,
-    )
-    owner: SesMock | None = mock
-    while owner is not None:  # the mocks around a nested one see its calls too
-        owner.calls.append(call)
-        owner = owner._outer
+    attempt = _attempt(headers.get("amz-sdk-request"))
+    # One call at a time, whole: the clock, the limiter, the state, the answer and the record
+    # agree on one order (a limiter fed times out of order would take them for time travel).
+    with STATE_LOCK:
+        now = mock.time()
+        throttled = False
+        hint: str | None = None
+        code: str | None = None
+        try:
+            if invalid is not None:
+                raise invalid
+            if mock.rate_limit != "off":
+                throttled = not mock.rate_limiter.allow(
+                    mock.account, region, (served.api, operation), now
+                )
+                if throttled and mock.rate_limit == "enforce":
+                    raise mock.throttling_error()
+            fault = mock.faults.take(served.api, operation, params)
+            if fault is not None:
+                raise fault
+            result = served.run(mock.backend, Context(mock.account, region, now), params)
+            reply = wire.result_answer(200, served.encode(result, rid), rid)
+        except SesError as error:
+            answered = wire.translate(error)  # v2 answers the shared semantics' errors its way
+            reply, code = wire.error_answer(answered, rid), answered.code
+            if error.code == "ConfigurationSetDoesNotExist":
+                hint = _hint_elsewhere(mock, operation, params, region)
+        except Exception as bug:
+            failure = internal_failure(bug, f"{served.api} {operation}", rid)
+            reply, code = wire.error_answer(failure, rid), failure.code
+        if reply.status >= 400 and _request_size(request) > _CAP_FROM:
+            params = capped(params)  # a refused request is not kept whole, however large it was
+        call = Call(
+            operation,
+            params,
+            region,
+            mock.account,
+            now,
+            reply.status,
+            code,
+            throttled,
+            attempt,
+            hint,
+            served.api,
+        )
+        owner: SesMock | None = mock if mock._recording else None
+        while owner is not None:  # the mocks around a nested one see its calls too
+            owner.calls.append(call)
+            owner = owner._outer
     return reply
+
+
+def internal_failure(bug: BaseException, doing: str, request_id: str) -> SesError:
+    """A bug of ours, as AWS answers its own failures; the traceback goes to standard error.
+
+    Never a Python exception from deep inside the mock: the caller gets ``InternalFailure``
+    (botocore retries it, then raises its ``ClientError``), and the message says what broke.
+    """
+    print(
+        f"pytest-sesmock: internal failure answering {doing} (RequestId {request_id}):\n"
+        + "".join(traceback.format_exception(type(bug), bug, bug.__traceback__)),
+        file=sys.stderr,
+        end="",
+        flush=True,
+    )
+    return SesError(
+        "InternalFailure",
+        "The request processing has failed because of an unknown error, exception or failure. "
+        f"(pytest-sesmock: {type(bug).__name__}: {bug}; this is a bug of pytest-sesmock, its "
+        "traceback is on standard error)",
+        500,
+    )
+
+
+def _undecodable(wire: Wire, request: PlainRequest, bug: Exception) -> Decoded | None:
+    """What a request that made the decoder fail is recorded as: its operation, no parameters."""
+    try:
+        name = wire.operation_of(request)
+    except Exception:
+        name = None
+    if name not in wire.served_names():
+        print(
+            "pytest-sesmock: internal failure decoding a request:\n"
+            + "".join(traceback.format_exception(type(bug), bug, bug.__traceback__)),
+            file=sys.stderr,
+            end="",
+            flush=True,
+        )
+        return None
+    assert name is not None
+    from ..protocols.base import Served
+
+    def fail(*_: object) -> Mapping[str, Any]:
+        raise bug
+
+    served = Served(wire.api, name, fail, lambda result, rid: b"")
+    return served, {}, None
 
 
 def _hint_elsewhere(

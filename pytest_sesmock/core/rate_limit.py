@@ -20,6 +20,11 @@ DEFAULT_LIMITS = {("ses", "DescribeConfigurationSet"): Limit(per_second=1.0, bur
 
 Target = tuple[str, str]  # (api, operation)
 
+MAX_BUCKETS = 10_000
+"""Buckets kept at most: a region is whatever a request's signature says (server mode), so a
+client naming ever new regions must not grow the limiter without bound. The oldest goes first
+(a bucket made again starts full)."""
+
 
 class RateLimiter:
     """Decides whether a call is within its operation's limit; thread-safe."""
@@ -50,6 +55,8 @@ class RateLimiter:
             if bucket is None or now < bucket[1]:
                 # A clock set back (freezegun or time-machine travelling to the past) starts a
                 # new timeline: nothing in it has used the bucket yet.
+                if bucket is None and len(self._buckets) >= MAX_BUCKETS:
+                    del self._buckets[next(iter(self._buckets))]
                 bucket = self._buckets[key] = [limit.burst, now]
             elif now > bucket[1]:
                 bucket[0] = min(limit.burst, bucket[0] + (now - bucket[1]) * limit.per_second)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from types import MappingProxyType
 from typing import Any
+
+RECORD_TEXT = 1024
+"""A refused call's record keeps at most this many characters of each string it sent..."""
+RECORD_ITEMS = 64
+"""...this many fields (or list items) at each level..."""
+RECORD_DEPTH = 6
+"""...this many levels deep..."""
+RECORD_BUDGET = 16 * 1024
+"""...and this many characters in all; what is cut says how much was left out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +91,48 @@ def describe_filter(operation: Any, params: Mapping[str, Any]) -> str:
     if not params:
         return name
     return f"{name}({', '.join(f'{key}={value!r}' for key, value in params.items())})"
+
+
+def capped(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``params`` with no more than a refused call's record may keep (``RECORD_*`` above).
+
+    A request refused for what it carries (a 1 MiB form, say) would otherwise be kept whole in
+    ``SesMock.calls`` for as long as the mock lives. Strings are cut, with how many characters
+    were left out; extra fields and items are replaced by one ``"..."`` entry saying how many.
+    """
+    budget = [RECORD_BUDGET]
+    return MappingProxyType(_cap(params, budget, RECORD_DEPTH))
+
+
+def _cap(value: Any, budget: list[int], depth: int) -> Any:
+    if isinstance(value, str):
+        keep = max(0, min(len(value), RECORD_TEXT, budget[0]))
+        budget[0] -= keep
+        if keep == len(value):
+            return value
+        return f"{value[:keep]}... [{len(value) - keep} more characters]"
+    if isinstance(value, (bytes, bytearray)):
+        return _cap(bytes(value).decode("utf-8", "replace"), budget, depth)
+    if isinstance(value, Mapping):
+        if depth <= 0:
+            return f"... [{len(value)} fields]"
+        out: dict[Any, Any] = {}
+        for index, (key, item) in enumerate(value.items()):
+            if index == RECORD_ITEMS or budget[0] <= 0:
+                out["..."] = f"[{len(value) - index} more fields]"
+                break
+            out[_cap(key, budget, 0) if isinstance(key, str) else key] = _cap(
+                item, budget, depth - 1
+            )
+        return out
+    if isinstance(value, (list, tuple)):
+        if depth <= 0:
+            return [f"... [{len(value)} items]"]
+        items: list[Any] = []
+        for index, item in enumerate(value):
+            if index == RECORD_ITEMS or budget[0] <= 0:
+                items.append(f"... [{len(value) - index} more items]")
+                break
+            items.append(_cap(item, budget, depth - 1))
+        return items
+    return value  # numbers, booleans, None, dates: small

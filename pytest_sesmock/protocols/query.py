@@ -8,6 +8,7 @@ checks them and answered with ``ValidationError``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Mapping
 from datetime import datetime, timezone
 from types import MappingProxyType
@@ -117,6 +118,10 @@ def _scalar(shape: Shape) -> Reader:
 
 
 _readers: dict[str, Reader] = {}
+# Readers being compiled; published to _readers only once whole, so that another thread never
+# decodes with a structure reader whose members are still being compiled.
+_building: dict[str, Reader] = {}
+_compiling = threading.RLock()
 
 
 def reader(shape: Shape) -> Reader:
@@ -124,6 +129,22 @@ def reader(shape: Shape) -> Reader:
     cached = _readers.get(shape.name)
     if cached is not None:
         return cached
+    with _compiling:
+        cached = _readers.get(shape.name) or _building.get(shape.name)
+        if cached is not None:
+            return cached
+        outermost = not _building
+        try:
+            read = _compile(shape)
+            if outermost:
+                _readers.update(_building)
+        finally:
+            if outermost:
+                _building.clear()
+        return read
+
+
+def _compile(shape: Shape) -> Reader:
     read: Reader
     if isinstance(shape, StructureShape):
         members: list[tuple[str, str, bool]] = []
@@ -147,7 +168,8 @@ def reader(shape: Shape) -> Reader:
                     )
             return out
 
-        _readers[shape.name] = read_structure
+        # Registered before its members are compiled, so that recursive shapes terminate.
+        _building[shape.name] = read_structure
         for name, member in shape.members.items():
             members.append((name, member.serialization.get("name", name), name in required))
             compiled.append(reader(member))
@@ -158,7 +180,7 @@ def reader(shape: Shape) -> Reader:
         read = _map(shape)
     else:
         read = _scalar(shape)
-    _readers[shape.name] = read
+    _building[shape.name] = read
     return read
 
 

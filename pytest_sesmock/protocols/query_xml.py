@@ -8,6 +8,7 @@ namespace all come from the service model.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from functools import cache
@@ -15,6 +16,7 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
+from ..cache import BoundedCache
 from ..errors import SesError
 from .base import Reusable
 from .model import service_model
@@ -71,6 +73,10 @@ def _string_text(value: Any) -> str:
 
 
 _writers: dict[str, Writer] = {}
+# Writers being compiled; published to _writers only once whole, so that another thread never
+# writes an answer with a structure writer whose members are still being compiled.
+_building: dict[str, Writer] = {}
+_compiling = threading.RLock()
 
 
 def _writer(shape: Shape) -> Writer:
@@ -78,6 +84,22 @@ def _writer(shape: Shape) -> Writer:
     cached = _writers.get(shape.name)
     if cached is not None:
         return cached
+    with _compiling:
+        cached = _writers.get(shape.name) or _building.get(shape.name)
+        if cached is not None:
+            return cached
+        outermost = not _building
+        try:
+            writer = _compile(shape)
+            if outermost:
+                _writers.update(_building)
+        finally:
+            if outermost:
+                _building.clear()
+        return writer
+
+
+def _compile(shape: Shape) -> Writer:
     writer: Writer
     if isinstance(shape, StructureShape):
         members = [
@@ -94,7 +116,7 @@ def _writer(shape: Shape) -> Writer:
                 if item is not None:
                     element_writer(item, out)
 
-        _writers[shape.name] = write_structure
+        _building[shape.name] = write_structure
         compiled.extend((name, _element(tag, member)) for name, tag, member in members)
         return write_structure
     if isinstance(shape, ListShape):
@@ -125,7 +147,7 @@ def _writer(shape: Shape) -> Writer:
             out.append(text(value))
 
         writer = write_scalar
-    _writers[shape.name] = writer
+    _building[shape.name] = writer
     return writer
 
 
@@ -161,7 +183,9 @@ def _element(tag: str, shape: Shape) -> Writer:
     return write_text
 
 
+# Answers written for an unchanged set, reused: bounded by count and by bytes.
 _REUSED_KEPT = 4096
+_REUSED_BYTES = 4 * 2**20
 
 
 class ResponseSerializer:
@@ -185,7 +209,7 @@ class ResponseSerializer:
             tag = output.serialization.get("resultWrapper", f"{name}Result")
             self._result = _writer(output)
             self._wrapper = (f"<{tag}>", f"</{tag}>")
-        self._reused: dict[tuple[Any, ...], tuple[object, str]] = {}
+        self._reused: BoundedCache[tuple[object, str]] = BoundedCache(_REUSED_KEPT, _REUSED_BYTES)
 
     def serialize(self, result: Mapping[str, Any], request_id: str) -> bytes:
         """The whole XML body for ``result`` (a mapping shaped like the output shape)."""
@@ -210,9 +234,7 @@ class ResponseSerializer:
         out.append(self._wrapper[1])
         text = "".join(out)
         if type(result) is Reusable:
-            if len(self._reused) >= _REUSED_KEPT:
-                self._reused.pop(next(iter(self._reused)))
-            self._reused[result.key] = (result.owner, text)
+            self._reused.put(result.key, (result.owner, text), 64 + len(text))
         return text
 
 

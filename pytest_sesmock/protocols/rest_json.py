@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StringShape, StructureShape
 
 from .. import catalogue
+from ..cache import BoundedCache
 from ..errors import SesError
 from .base import Answer, Decoded, Operation, PlainRequest, Served
 from .model import service_model
@@ -105,8 +106,9 @@ class RestJsonWire:
         self._operations = operations
         self._translate = translate
         self._legacy = legacy_routes
-        self._routes: list[Route] | None = None
-        self._all_routes: list[Route] | None = None
+        # (served routes, every route), built on first use; one attribute, so that a thread never
+        # sees one built and the other not.
+        self._route_lists: tuple[list[Route], list[Route]] | None = None
         self._served: dict[str, tuple[Served, Shape | None]] = {}
 
     # -- routing ----------------------------------------------------------------------------
@@ -138,10 +140,10 @@ class RestJsonWire:
     def _find(
         self, request: PlainRequest, every: bool = False
     ) -> tuple[Route, re.Match[str]] | None:
-        if self._routes is None:
-            self._routes, self._all_routes = self._build()
-        routes = self._all_routes if every else self._routes
-        assert routes is not None
+        lists = self._route_lists
+        if lists is None:
+            lists = self._route_lists = self._build()
+        routes = lists[1] if every else lists[0]
         path = urlsplit(request.url).path
         method = request.method.upper()
         for route in routes:
@@ -436,7 +438,8 @@ class JsonWriter:
 
     def __init__(self, shape: StructureShape | Shape | None) -> None:
         self._shape = shape
-        self._written: dict[Hashable, tuple[object, bytes]] = {}
+        # Bodies written for an unchanged set, reused: bounded by count and by bytes.
+        self._written: BoundedCache[tuple[object, bytes]] = BoundedCache(4096, 4 * 2**20)
 
     def write(self, result: Mapping[str, Any], request_id: str) -> bytes:
         """The JSON body of ``result``."""
@@ -450,9 +453,7 @@ class JsonWriter:
         else:
             body = json.dumps(_value(self._shape, result), separators=(",", ":")).encode()
         if key is not None:
-            if len(self._written) >= 4096:
-                self._written.pop(next(iter(self._written)))
-            self._written[key] = (getattr(result, "owner", None), body)
+            self._written.put(key, (getattr(result, "owner", None), body), 64 + len(body))
         return body
 
 

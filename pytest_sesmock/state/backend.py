@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import copy
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import heapq
+import itertools
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from .. import catalogue
+from ..cache import BoundedCache
 from ..errors import DeclarationError, SesError
 from .configuration_set import ConfigurationSet
 from .declaration import Declaration, DeclaredIdentity, DeclaredTopic
@@ -30,17 +35,38 @@ def does_not_exist(name: str) -> SesError:
     return catalogue.error("ConfigurationSetDoesNotExist", name=name)
 
 
+Place = tuple[str, str]  # (account, region)
+
+STATE_LOCK = threading.RLock()
+"""Held while any mock answers a call or its sets change: one call at a time, whole.
+
+One lock for every mock, not one each: a nested mock reads its outer mock's sets, which a server
+thread may be changing. Calls are pure computation under the GIL, so one lock costs no
+parallelism; it makes every check-then-write (create's uniqueness and quota, a copy-on-write of a
+declared set, a list while another thread creates) atomic.
+"""
+
+
 @dataclass(frozen=True)
 class Layer:
-    """One door's declarations, resolved: sets by key, identities and topics."""
+    """One door's declarations, resolved: sets by key, identities and topics.
+
+    ``names_at`` (sorted names per account and region) and ``places_of`` (where each name is) are
+    built once per layer, so that listing and counting never walk every declared set.
+    """
 
     configuration_sets: Mapping[Key, ConfigurationSet]
     identities: frozenset[tuple[str, str, str]]  # (account, region, identity)
     topics: frozenset[str]
+    names_at: Mapping[Place, Sequence[str]] = field(default_factory=dict)
+    places_of: Mapping[str, Sequence[Place]] = field(default_factory=dict)
 
 
-_resolved: dict[tuple[int, str, str], tuple[object, Layer]] = {}
-_RESOLVED_KEPT = 256
+def _layer_size(declared: Sequence[Declaration]) -> int:
+    return 512 * (len(declared) + 1)  # bytes, roughly: a key, a set and its index entries
+
+
+_resolved: BoundedCache[tuple[object, Layer]] = BoundedCache(256, 64 * 2**20)
 
 
 def resolve(declared: Sequence[Declaration], region: str, account: str) -> Layer:
@@ -55,9 +81,7 @@ def resolve(declared: Sequence[Declaration], region: str, account: str) -> Layer
     if cached is not None and cached[0] is declared:
         return cached[1]
     out = _resolve(declared, region, account)
-    if len(_resolved) >= _RESOLVED_KEPT:
-        _resolved.pop(next(iter(_resolved)))
-    _resolved[key] = (declared, out)
+    _resolved.put(key, (declared, out), _layer_size(declared))
     return out
 
 
@@ -80,7 +104,18 @@ def _resolve(declared: Iterable[Declaration], region: str, account: str) -> Laye
                 f"region {key[1]}",
             )
         out[key] = entry.configuration_set
-    return Layer(out, frozenset(identities), frozenset(topics))
+    names_at: dict[Place, list[str]] = {}
+    places_of: dict[str, list[Place]] = {}
+    for set_account, set_region, name in out:
+        names_at.setdefault((set_account, set_region), []).append(name)
+        places_of.setdefault(name, []).append((set_account, set_region))
+    return Layer(
+        out,
+        frozenset(identities),
+        frozenset(topics),
+        {place: tuple(sorted(names)) for place, names in names_at.items()},
+        {name: tuple(places) for name, places in places_of.items()},
+    )
 
 
 class Backend:
@@ -89,15 +124,43 @@ class Backend:
     Sets come in layers: the mock's own (``configuration_sets``), then ``layers`` declared through
     the other doors (YAML, markers; nearest first, shared between tests and never changed), then
     the backend of the mock around this one, when mocks are nested. A write copies the set into
-    the mock's own layer first; a deleted set is kept there as ``None``, hiding the layers below.
+    the mock's own layer first. A deleted set is simply removed from the mock's own layer; only
+    one that would uncover a set below (declared, or the outer mock's) is kept there as ``None``,
+    hiding it. So deleted sets cost nothing, however many there were.
+
+    Listing merges the layers' sorted names lazily (a page costs its size, not the number of
+    sets), and how many sets each account and region has is counted as sets come and go, not by
+    walking them. Change the sets only through these methods: they keep those indexes, under
+    ``STATE_LOCK``. Read them with it held too when other threads may be calling.
     """
 
     def __init__(self) -> None:
         self.configuration_sets: dict[Key, ConfigurationSet | None] = {}
         self.layers: list[Mapping[Key, ConfigurationSet]] = []
-        self.parent: Backend | None = None
+        self._parent: Backend | None = None
         self.known = Known()
         """Identities and topics the test declared (what real SES checks against)."""
+        self.version = 0
+        """Counts the changes of this backend's own sets and layers."""
+        self._layer_indexes: list[Layer] = []
+        self._own_names: dict[Place, list[str]] = {}  # sorted; sets and hiding Nones alike
+        self._own_places: dict[str, set[Place]] = {}
+        self._layer_counts: dict[Place, int] = {}  # distinct names in the layers, when known
+        self._own_delta: dict[Place, int] = {}  # what the own layer adds to (or hides from) them
+        self._parent_extra: dict[Place, tuple[tuple[int, int], int]] = {}
+
+    # -- reading --------------------------------------------------------------------------------
+
+    @property
+    def parent(self) -> Backend | None:
+        """The backend of the mock around this one (nested mocks), or None."""
+        return self._parent
+
+    @parent.setter
+    def parent(self, parent: Backend | None) -> None:
+        with STATE_LOCK:
+            self._parent = parent
+            self._parent_extra.clear()
 
     def find(self, key: Key) -> ConfigurationSet | None:
         """The set under ``key`` in the nearest layer that has it, or None."""
@@ -108,7 +171,7 @@ class Backend:
             found = layer.get(key)
             if found is not None:
                 return found
-        return self.parent.find(key) if self.parent is not None else None
+        return self._parent.find(key) if self._parent is not None else None
 
     def get(self, context: Context, name: str) -> ConfigurationSet:
         """The set ``name`` in the caller's account and region, or ConfigurationSetDoesNotExist."""
@@ -117,52 +180,188 @@ class Backend:
             raise does_not_exist(name)
         return found
 
-    def get_for_write(self, context: Context, name: str) -> ConfigurationSet:
-        """Like ``get``, but the mock's own copy, which a write may change."""
-        key = (context.account, context.region, name)
-        found = self.get(context, name)
-        if self.configuration_sets.get(key) is not found:
-            found = self.configuration_sets[key] = copy.deepcopy(found)
-        found.revision += 1  # the caller is about to change it
-        return found
+    def names(self, account: str, region: str, after: str | None = None) -> Iterator[str]:
+        """The names of the sets of one account and region, sorted, those after ``after`` only.
 
-    def put(self, context: Context, configuration_set: ConfigurationSet) -> None:
-        """Store a new set in the mock's own layer."""
-        self.configuration_sets[(context.account, context.region, configuration_set.name)] = (
-            configuration_set
-        )
-
-    def delete(self, context: Context, name: str) -> None:
-        """Delete ``name``, or ConfigurationSetDoesNotExist."""
-        self.get(context, name)
-        self.configuration_sets[(context.account, context.region, name)] = None
+        Lazy: taking a page of them costs the page (and any hidden sets it steps over), not the
+        number of sets.
+        """
+        place = (account, region)
+        sources: list[Iterator[str]] = []
+        own = self._own_names.get(place)
+        if own:
+            sources.append(_after(own, after))
+        for layer in self._layer_indexes:
+            declared = layer.names_at.get(place)
+            if declared:
+                sources.append(_after(declared, after))
+        if self._parent is not None:
+            sources.append(self._parent.names(account, region, after))
+        previous = None
+        for name in heapq.merge(*sources):
+            if name != previous:
+                previous = name
+                if self.find((account, region, name)) is not None:
+                    yield name
 
     def visible(self, account: str, region: str) -> dict[str, ConfigurationSet]:
         """Every set of one account and region, by name, the nearest layer winning."""
-        out = self.parent.visible(account, region) if self.parent is not None else {}
-        for layer in [*reversed(self.layers), self.configuration_sets]:
-            for (set_account, set_region, name), found in layer.items():
-                if set_account == account and set_region == region:
-                    if found is None:
-                        out.pop(name, None)
-                    else:
-                        out[name] = found
+        out: dict[str, ConfigurationSet] = {}
+        for name in self.names(account, region):
+            found = self.find((account, region, name))
+            assert found is not None
+            out[name] = found
         return out
 
     def placements(self, name: str) -> list[tuple[str, str]]:
         """Every (account, region) where a set called ``name`` exists (not deleted), sorted."""
-        keys = {
-            (account, region)
-            for source in self._sources()
-            for (account, region, found_name) in source
-            if found_name == name
-        }
-        return sorted(key for key in keys if self.find((*key, name)) is not None)
+        return sorted(place for place in self._places(name) if self.find((*place, name)))
 
-    def _sources(self) -> list[Mapping[Key, ConfigurationSet | None]]:
-        own: list[Mapping[Key, ConfigurationSet | None]] = [self.configuration_sets, *self.layers]
-        return own + (self.parent._sources() if self.parent is not None else [])
+    def _places(self, name: str) -> set[Place]:
+        places = set(self._own_places.get(name, ()))
+        for layer in self._layer_indexes:
+            places.update(layer.places_of.get(name, ()))
+        if self._parent is not None:
+            places |= self._parent._places(name)
+        return places
 
     def count(self, account: str, region: str) -> int:
-        """How many sets one account and region has."""
-        return len(self.visible(account, region))
+        """How many sets one account and region has; kept as sets come and go, not counted."""
+        place = (account, region)
+        local = self._layer_count(place) + self._own_delta.get(place, 0)
+        if self._parent is None:
+            return local
+        return local + self._outer_extra(place)
+
+    def _layer_count(self, place: Place) -> int:
+        known = self._layer_counts.get(place)
+        if known is None:
+            lists = [layer.names_at.get(place, ()) for layer in self._layer_indexes]
+            lists = [names for names in lists if names]
+            # One layer (the usual case) has its count ready; several are merged once.
+            known = len(lists[0]) if len(lists) == 1 else len(set().union(*lists))
+            self._layer_counts[place] = known
+        return known
+
+    def _outer_extra(self, place: Place) -> int:
+        """How many of the outer mock's sets there are that no layer of this mock names."""
+        parent = self._parent
+        assert parent is not None
+        stamp = (id(parent), parent.chain_version())
+        known = self._parent_extra.get(place)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        account, region = place
+        extra = sum(
+            1 for name in parent.names(account, region) if not self._named((account, region, name))
+        )
+        self._parent_extra[place] = (stamp, extra)
+        return extra
+
+    def chain_version(self) -> int:
+        """Changes when the sets of this backend or of any outer one change."""
+        return self.version + (self._parent.chain_version() if self._parent is not None else 0)
+
+    def _named(self, key: Key) -> bool:
+        """Whether this backend's own layer or one of its layers has ``key`` (even as None)."""
+        return key in self.configuration_sets or any(key in layer for layer in self.layers)
+
+    def _local(self, key: Key) -> ConfigurationSet | None:
+        """The set under ``key`` in this backend's own layers, the outer mock's left out."""
+        own = self.configuration_sets
+        if key in own:
+            return own[key]
+        for layer in self.layers:
+            found = layer.get(key)
+            if found is not None:
+                return found
+        return None
+
+    # -- changing -------------------------------------------------------------------------------
+
+    def add_layer(self, layer: Layer) -> None:
+        """Add one door's resolved declarations below the own layer, above the earlier layers."""
+        with STATE_LOCK:
+            self.layers.insert(0, layer.configuration_sets)
+            self._layer_indexes.insert(0, layer)
+            self._layer_counts.clear()
+            # What the own layer adds or hides is relative to the layers: count it again.
+            self._own_delta = {}
+            for key, found in self.configuration_sets.items():
+                below = any(key in below for below in self.layers)
+                place = (key[0], key[1])
+                self._own_delta[place] = self._own_delta.get(place, 0) + (found is not None) - below
+            self._parent_extra.clear()
+            self.version += 1
+
+    def declare(self, key: Key, configuration_set: ConfigurationSet) -> None:
+        """Put a set declared by the test itself (``add_configuration_set``) in the own layer."""
+        with STATE_LOCK:
+            self._change(key, configuration_set)
+
+    def get_for_write(self, context: Context, name: str) -> ConfigurationSet:
+        """Like ``get``, but the mock's own copy, which a write may change."""
+        key = (context.account, context.region, name)
+        with STATE_LOCK:
+            found = self.get(context, name)
+            if self.configuration_sets.get(key) is not found:
+                found = copy.deepcopy(found)
+                self._change(key, found)
+            found.revision += 1  # the caller is about to change it
+            return found
+
+    def put(self, context: Context, configuration_set: ConfigurationSet) -> None:
+        """Store a new set in the mock's own layer."""
+        with STATE_LOCK:
+            self._change(
+                (context.account, context.region, configuration_set.name), configuration_set
+            )
+
+    def delete(self, context: Context, name: str) -> None:
+        """Delete ``name``, or ConfigurationSetDoesNotExist."""
+        key = (context.account, context.region, name)
+        with STATE_LOCK:
+            self.get(context, name)
+            hides = any(key in layer for layer in self.layers) or (
+                self._parent is not None and self._parent.find(key) is not None
+            )
+            # Hiding a set below takes a None; anything else is forgotten outright.
+            self._change(key, None, remove=not hides)
+
+    def _change(self, key: Key, value: ConfigurationSet | None, remove: bool = False) -> None:
+        account, region, name = key
+        place = (account, region)
+        own = self.configuration_sets
+        was_visible = self._local(key) is not None
+        was_named = self._named(key)
+        if remove:
+            if key in own:
+                del own[key]
+                names = self._own_names[place]
+                del names[bisect.bisect_left(names, name)]
+                places = self._own_places[name]
+                places.discard(place)
+                if not names:
+                    del self._own_names[place]
+                if not places:
+                    del self._own_places[name]
+        else:
+            if key not in own:
+                bisect.insort(self._own_names.setdefault(place, []), name)
+                self._own_places.setdefault(name, set()).add(place)
+            own[key] = value
+        self._own_delta[place] = (
+            self._own_delta.get(place, 0) + (self._local(key) is not None) - was_visible
+        )
+        counted = self._parent_extra.get(place)
+        if counted is not None and self._parent is not None and self._parent.find(key):
+            # An outer set a layer of ours now names (or no longer names) counts through us.
+            stamp, extra = counted
+            self._parent_extra[place] = (stamp, extra + was_named - self._named(key))
+        self.version += 1
+
+
+def _after(names: Sequence[str], after: str | None) -> Iterator[str]:
+    """The names of a sorted sequence that sort after ``after`` (all when None)."""
+    start = 0 if after is None else bisect.bisect_right(names, after)
+    return itertools.islice(names, start, None)

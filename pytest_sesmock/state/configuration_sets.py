@@ -44,17 +44,19 @@ def page(
     """One page of set names in name order (stable across pages), and the next page's token.
 
     ``contains``: only names with that in them (SES v2's ``CONFIGURATION_SET_NAME_CONTAINS``).
+    Only the names up to the end of the page are looked at (and one more, to know whether a
+    next page exists), however many sets there are.
     """
-    names = sorted(backend.visible(context.account, context.region))
-    if contains:
-        names = [name for name in names if contains in name]
-    after = _after(token)
-    if after is not None:
-        names = [name for name in names if name > after]
-    chosen = names[: min(size, MAX_PAGE)]
+    limit = min(size, MAX_PAGE)
+    chosen: list[str] = []
     following = None
-    if len(names) > len(chosen):
-        following = base64.urlsafe_b64encode(chosen[-1].encode()).decode()
+    for name in backend.names(context.account, context.region, _after(token)):
+        if contains and contains not in name:
+            continue
+        if len(chosen) == limit:
+            following = base64.urlsafe_b64encode(chosen[-1].encode()).decode()
+            break
+        chosen.append(name)
     return chosen, following
 
 

@@ -12,6 +12,7 @@ The backend holds every set in v2's spelling, v2 being the superset; v1's view i
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
@@ -47,6 +48,10 @@ def convert(value: Any, source: Shape, target: Shape) -> Any:
 Converter = Callable[[Any], Any]
 # By the shapes' identities: models are loaded once and kept, so their shapes live as long.
 _converters: dict[tuple[int, int], Converter] = {}
+# Converters being compiled; published to _converters only once whole, so that another thread
+# never converts with a structure converter whose members are still being compiled.
+_building: dict[tuple[int, int], Converter] = {}
+_compiling = threading.RLock()
 
 
 def _converter(source: Shape, target: Shape) -> Converter:
@@ -55,6 +60,22 @@ def _converter(source: Shape, target: Shape) -> Converter:
     found = _converters.get(key)
     if found is not None:
         return found
+    with _compiling:
+        found = _converters.get(key) or _building.get(key)
+        if found is not None:
+            return found
+        outermost = not _building
+        try:
+            found = _compile(source, target, key)
+            if outermost:
+                _converters.update(_building)
+        finally:
+            if outermost:
+                _building.clear()
+        return found
+
+
+def _compile(source: Shape, target: Shape, key: tuple[int, int]) -> Converter:
     converter: Converter
     if isinstance(target, StructureShape) and isinstance(source, StructureShape):
         names = _members(target)
@@ -73,7 +94,7 @@ def _converter(source: Shape, target: Shape) -> Converter:
                     out[pair[0]] = converted
             return out
 
-        _converters[key] = structure  # before the members: shapes may be recursive
+        _building[key] = structure  # before the members: shapes may be recursive
         for member, shape in source.members.items():
             name = names.get(_plain(member))
             if name is not None:
@@ -86,7 +107,7 @@ def _converter(source: Shape, target: Shape) -> Converter:
             each = items[0]
             return [converted for item in value if (converted := each(item)) is not DROPPED]
 
-        _converters[key] = listing
+        _building[key] = listing
         items.append(_converter(source.member, target.member))
         return listing
     if isinstance(target, StringShape) and target.enum:
@@ -102,7 +123,7 @@ def _converter(source: Shape, target: Shape) -> Converter:
             return value
 
         converter = same
-    _converters[key] = converter
+    _building[key] = converter
     return converter
 
 
