@@ -438,10 +438,10 @@ SIGNATURE = (
             id="unknown-action",
         ),
         pytest.param(
-            {"form": {"Action": "SendEmail", "Source": "a@example.com"}},
+            {"form": {"Action": "ListIdentities"}},
             400,
             "InvalidAction",
-            "SES operation SendEmail is not served by pytest-sesmock; it serves ",
+            "SES operation ListIdentities is not served by pytest-sesmock; it serves ",
             id="unserved-ses-action",
         ),
         pytest.param(

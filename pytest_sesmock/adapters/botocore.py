@@ -23,6 +23,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.hooks import HierarchicalEmitter
 from botocore.httpsession import URLLib3Session
 
+from ..core import deferred
 from ..core.active import active
 from ..errors import NotMockedError
 from . import backoff
@@ -60,7 +61,8 @@ def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     if not active:
         return None
     mock = active[-1]
-    answer = mock.answer(request)
+    # Another handler (moto's) may answer after us: a send moto answers is only checked here.
+    answer = mock.answer(request, others_may_answer=True)
     backoff.note_answering(mock if answer is not None else None)
     if answer is None:
         return None
@@ -78,8 +80,15 @@ def on_before_sign(request: Any, **_: Any) -> None:
         request.context.setdefault("signing", {})["request_credentials"] = FAKE_CREDENTIALS
 
 
-def on_needs_retry(response: Any = None, **_: Any) -> None:
-    """Note whether botocore is deciding about a response of ours (its backoff is then free)."""
+def on_needs_retry(response: Any = None, operation: Any = None, **_: Any) -> None:
+    """Note whether botocore is deciding about a response of ours (its backoff is then free).
+
+    A send we checked and left to moto is settled here: this attempt's answer is moto's.
+    """
+    if deferred.pending.get() is not None:
+        from ..core import pipeline
+
+        pipeline.settle(response, getattr(operation, "name", None))
     answered_by_mock = (
         active and response is not None and getattr(response[0], "answered_by_mock", False)
     )

@@ -17,7 +17,7 @@ no SigV4 ``Authorization`` header          403     ``MissingAuthenticationToken`
 body not a form, or not UTF-8              400     ``ValidationError``
 body over ``MAX_BODY`` bytes               413     ``ValidationError``
 no ``Action``, or one the mock does not    400     ``InvalidAction``
-serve (``SendEmail``, say)
+serve (``ListIdentities``, say)
 a method other than POST and GET           400     ``ValidationError``
 malformed HTTP (request line, bad          400     ``ValidationError``
 ``Content-Length``, a chunked body)

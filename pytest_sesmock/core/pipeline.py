@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -19,14 +20,27 @@ from ..protocols.base import Answer, Decoded, PlainRequest, Wire
 from ..protocols.endpoint import region_of
 from ..protocols.model import V1, V2
 from ..state.backend import Context
-from . import hints
+from . import deferred, hints
 from .faults import configuration_set_of
 from .records import Call
 
 if TYPE_CHECKING:
+    from ..sending.operations import Sent
     from .mock import SesMock
 
 _DECODED_KEPT = 1024
+
+SENDS = frozenset(
+    [
+        (V1, "SendEmail"),
+        (V1, "SendRawEmail"),
+        (V1, "SendTemplatedEmail"),
+        (V1, "SendBulkTemplatedEmail"),
+        (V2, "SendEmail"),
+        (V2, "SendBulkEmail"),
+    ]
+)
+"""The send operations: answered by moto when it is active (after our checks), else by us."""
 
 
 def wire_for(request: PlainRequest) -> Wire:
@@ -91,8 +105,14 @@ def _decode(mock: SesMock, wire: Wire, request: PlainRequest) -> Decoded | None:
     return decoded
 
 
-def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
-    """``mock``'s answer to one request, or None for an operation it does not serve."""
+def answer(
+    mock: SesMock, request: PlainRequest, *, others_may_answer: bool = False
+) -> Answer | None:
+    """``mock``'s answer to one request, or None for an operation it does not serve.
+
+    ``others_may_answer``: the adapter lets another in-process mock answer after us (botocore's
+    ``before-send``); then a send that moto answers is checked here and left to moto (None).
+    """
     wire = wire_for(request)
     decoded = _decode(mock, wire, request)
     if decoded is None:
@@ -108,6 +128,8 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
     throttled = False
     hint: str | None = None
     code: str | None = None
+    sending = (served.api, operation) in SENDS
+    result: Any = None
     try:
         if invalid is not None:
             raise invalid
@@ -120,9 +142,26 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
         fault = mock.faults.take(served.api, operation, params)
         if fault is not None:
             raise fault
-        result = served.run(mock.backend, Context(mock.account, region, now), params)
+        defer = sending and others_may_answer and _moto_answers(served.api, operation, params)
+        result = served.run(mock.backend, Context(mock.account, region, now, defer), params)
+        if defer:
+            deferred.pending.set(
+                Deferred(
+                    mock,
+                    served.api,
+                    operation,
+                    params,
+                    region,
+                    now,
+                    throttled,
+                    _attempt(headers.get("amz-sdk-request")),
+                    result,
+                )
+            )
+            return None  # moto answers the rest of the send; ``settle`` sees its answer
         reply = wire.result_answer(200, served.encode(result, rid), rid)
     except SesError as error:
+        result = None
         answered = wire.translate(error)  # v2 answers the shared semantics' errors its own way
         reply, code = wire.error_answer(answered, rid), answered.code
         if error.code == "ConfigurationSetDoesNotExist":
@@ -140,11 +179,112 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
         hint,
         served.api,
     )
+    _record(mock, call)
+    if sending and result is not None:
+        _deliver(mock, served.api, operation, result, region, now, "pytest-sesmock")
+    return reply
+
+
+def _record(mock: SesMock, call: Call) -> None:
     owner: SesMock | None = mock
     while owner is not None:  # the mocks around a nested one see its calls too
         owner.calls.append(call)
         owner = owner._outer
-    return reply
+
+
+def _moto_answers(api: str, operation: str, params: Mapping[str, Any]) -> bool:
+    from ..adapters import moto
+
+    return moto.answers_send(api, operation, params)
+
+
+def _deliver(
+    mock: SesMock,
+    api: str,
+    operation: str,
+    result: Sent,
+    region: str,
+    now: float,
+    answered_by: str,
+    ids: list[str | None] | None = None,
+) -> None:
+    from ..sending.deliver import deliver
+
+    sent = result.messages
+    if ids is not None:
+        sent = [(message, mid) for (message, _), mid in zip(sent, ids, strict=False)]
+    delivered = [(message, mid) for message, mid in sent if mid]
+    deliver(mock, api, operation, delivered, Context(mock.account, region, now), answered_by)
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A send checked here and left to moto: what ``settle`` needs once moto answered it."""
+
+    mock: SesMock
+    api: str
+    operation: str
+    params: Mapping[str, Any]
+    region: str
+    now: float
+    throttled: bool
+    attempt: int
+    result: Sent
+
+
+def settle(response: Any, operation: str | None) -> None:
+    """moto answered the deferred send of this attempt: record the call, publish its events.
+
+    ``response`` is botocore's ``(http response, parsed)`` of the attempt, None when the
+    attempt raised (the exception then reaches the caller, and nothing is published).
+    """
+    pending: Deferred | None = deferred.pending.get()
+    if pending is None:
+        return
+    deferred.pending.set(None)
+    if response is None or operation != pending.operation:
+        return
+    http, parsed = response
+    status = int(getattr(http, "status_code", 0) or 0)
+    error = parsed.get("Error") if isinstance(parsed, Mapping) else None
+    code = error.get("Code") if isinstance(error, Mapping) and status >= 300 else None
+    mock = pending.mock
+    _record(
+        mock,
+        Call(
+            pending.operation,
+            pending.params,
+            pending.region,
+            mock.account,
+            pending.now,
+            status,
+            code,
+            pending.throttled,
+            pending.attempt,
+            None,
+            pending.api,
+        ),
+    )
+    if status < 300 and isinstance(parsed, Mapping):
+        ids = _message_ids(parsed)
+        _deliver(
+            mock,
+            pending.api,
+            pending.operation,
+            pending.result,
+            pending.region,
+            pending.now,
+            "moto",
+            ids,
+        )
+
+
+def _message_ids(parsed: Mapping[str, Any]) -> list[str | None]:
+    """The message ids of a parsed send answer, one per message, in order."""
+    if "MessageId" in parsed:
+        return [parsed["MessageId"]]
+    entries = parsed.get("Status") or parsed.get("BulkEmailEntryResults") or []
+    return [entry.get("MessageId") if isinstance(entry, Mapping) else None for entry in entries]
 
 
 def _hint_elsewhere(

@@ -5,12 +5,16 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .. import catalogue
 from ..errors import DeclarationError, SesError
 from .configuration_set import ConfigurationSet
 from .declaration import Declaration, DeclaredIdentity, DeclaredTopic
 from .known import Known
+
+if TYPE_CHECKING:
+    from ..sending.templates import Templates
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class Context:
     account: str
     region: str
     now: float = 0.0
+    defer: bool = False
+    """Another in-process mock (moto) answers this send once the set is checked."""
 
 
 Key = tuple[str, str, str]  # (account, region, configuration set name)
@@ -98,6 +104,15 @@ class Backend:
         self.parent: Backend | None = None
         self.known = Known()
         """Identities and topics the test declared (what real SES checks against)."""
+        self.own_templates: Templates = {}
+        """Email templates the test declared (``SesMock.add_template``)."""
+
+    @property
+    def templates(self) -> Templates:
+        """Every declared template, this mock's over the one it is nested in."""
+        if self.parent is None:
+            return self.own_templates
+        return {**self.parent.templates, **self.own_templates}
 
     def find(self, key: Key) -> ConfigurationSet | None:
         """The set under ``key`` in the nearest layer that has it, or None."""
