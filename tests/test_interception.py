@@ -68,7 +68,9 @@ def test_install_is_idempotent(ses_mock: SesMock, monkeypatch: pytest.MonkeyPatc
     ses_mock.add_configuration_set(marketing())
     seen: list[str] = []
     original = ses_mock.answer
-    monkeypatch.setattr(ses_mock, "answer", lambda request, **kw: seen.append("x") or original(request, **kw))
+    monkeypatch.setattr(
+        ses_mock, "answer", lambda request, **kw: seen.append("x") or original(request, **kw)
+    )
     assert _name(boto3.client("ses", region_name="us-east-1")) == "marketing"
     assert seen == ["x"]
 

@@ -317,6 +317,13 @@ def explain_unanswered(mock: SesMock, request: PlainRequest) -> str:
     wire = wire_for(request)
     operation = wire.operation_of(request) if host.startswith("email") else None
     served = wire.served_names()
+    if operation in served and (wire.api, operation) in SENDS and deferred.pending.get():
+        return (
+            f"{wire.label} {operation}: moto's mock_aws is active, so pytest-sesmock checked the "
+            "send's configuration set and left the send to moto, but this client has no moto "
+            "handler (created before moto was imported?). Create the client after importing "
+            "moto, or inside mock_aws. The request was not sent."
+        )
     if operation in served:
         return (
             f"{wire.label} {operation} was sent by a botocore client that pytest-sesmock does "
@@ -324,10 +331,16 @@ def explain_unanswered(mock: SesMock, request: PlainRequest) -> str:
             "the mock with ses_mock.patch_client(client). The request was not sent."
         )
     if operation:
+        templates = (
+            " Declare the templates your sends use with ses_mock.add_template(...), or let "
+            "moto's mock_aws hold them."
+            if "Template" in operation
+            else ""
+        )
         return (
             f"{wire.label} operation {operation} is not mocked by pytest-sesmock (it serves "
             f"{', '.join(served)}) and no other in-process mock answered it; the request was "
-            "not sent."
+            f"not sent.{templates}"
         )
     return (
         f"pytest-sesmock is active and {request.method} {request.url} would have left the "
