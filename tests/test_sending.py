@@ -1116,3 +1116,65 @@ def test_raw_data_in_base64_from_a_hand_written_v2_request(ses_mock: SesMock) ->
     )
     assert answer.status_code == 200
     assert SES_ID.match(answer.json()["MessageId"])
+
+
+def test_opens_and_clicks_are_published_with_link_tags_as_dimensions(
+    ses_mock: SesMock, ses: Any
+) -> None:
+    ses_mock.add_configuration_set(
+        {
+            "Name": "marketing",
+            "EventDestinations": [
+                sns_destination(ARN, ["open", "click"]),
+                {
+                    "Name": "metrics",
+                    "Enabled": True,
+                    "MatchingEventTypes": ["click"],
+                    "CloudWatchDestination": {
+                        "DimensionConfigurations": [
+                            {
+                                "DimensionName": "offer",
+                                "DimensionValueSource": "linkTag",
+                                "DefaultDimensionValue": "none",
+                            }
+                        ]
+                    },
+                },
+            ],
+        }
+    )
+    html = (
+        '<p><a href="https://example.com/a" ses:tags="offer:spring;tier:gold">A</a>'
+        "<a href='https://example.com/b'>B</a></p>"
+    )
+    message_id = send(ses, [SUCCESS], Message={**MESSAGE, "Body": {"Html": {"Data": html}}})
+    (opened,) = ses_mock.simulate_open(message_id)
+    assert opened.event_type == "Open"
+    assert opened.record["open"]["ipAddress"]
+    assert "sourceArn" not in opened.record["mail"]  # DOC: the Open and Click examples
+    sns_click, metric = ses_mock.simulate_click(message_id)
+    assert sns_click.record["click"]["link"] == "https://example.com/a"
+    assert sns_click.record["click"]["linkTags"] == {"offer": ["spring"], "tier": ["gold"]}
+    assert metric.payload["MetricData"][0]["MetricName"] == "Click"
+    assert metric.payload["MetricData"][0]["Dimensions"] == [{"Name": "offer", "Value": "spring"}]
+    _, other = ses_mock.simulate_click(message_id, "https://example.com/b")
+    assert other.payload["MetricData"][0]["Dimensions"] == [{"Name": "offer", "Value": "none"}]
+    ses_mock.assert_event_count(2, "click", destination="to-sns")
+    with pytest.raises(ValueError, match="no message 'nope' was sent through this mock"):
+        ses_mock.simulate_open("nope")
+
+
+def test_a_client_without_moto_s_handler_is_told_why_its_send_was_not_sent(
+    ses_mock: SesMock, aws: Aws
+) -> None:
+    from moto.core.models import botocore_stubber
+
+    from pytest_sesmock import NotMockedError
+
+    ses = boto3.client("ses", region_name="us-east-1")
+    ses.meta.events.unregister("before-send", botocore_stubber)  # as if made before moto
+    with pytest.raises(NotMockedError, match="this client has no moto handler"):
+        send(ses, [SUCCESS], configuration_set=None)
+    assert ses_mock.messages == []
+    send(aws.ses, [SUCCESS], configuration_set=None)  # the next send is not confused by it
+    assert [m.answered_by for m in ses_mock.messages] == ["moto"]

@@ -23,6 +23,7 @@ from .records import Call
 from .region import default_region
 
 if TYPE_CHECKING:
+    from ..sending.deliver import Delivered
     from ..sending.outcomes import Outcome
     from ..sending.records import PublishedEvent, SentMessage
 
@@ -65,6 +66,7 @@ class SesMock:
         """Every event published to an event destination, in order (``clear_events()``)."""
         self.outcomes: dict[str, Outcome] = {}
         """What ``set_outcome`` made happen to recipients, by address (lower case)."""
+        self._sent: dict[str, Delivered] = {}
         self.rate_limiter = RateLimiter()
         self.faults = Faults()
         self._clock_offset = 0.0
@@ -385,6 +387,33 @@ class SesMock:
         assertions.assert_all_described(self.calls, declared)
 
     # -- sent messages and published events ----------------------------------------------------
+
+    def simulate_open(
+        self, message_id: str, *, user_agent: str | None = None
+    ) -> list[PublishedEvent]:
+        """A recipient opened the message ``message_id``: its ``Open`` event is published to the
+        set's destinations that match ``open``. Returns what was published."""
+        from ..sending.deliver import engage
+
+        return engage(self, message_id, "Open", user_agent=user_agent)
+
+    def simulate_click(
+        self,
+        message_id: str,
+        link: str | None = None,
+        *,
+        link_tags: Mapping[str, str] | None = None,
+        user_agent: str | None = None,
+    ) -> list[PublishedEvent]:
+        """A recipient clicked ``link`` (the first link of the HTML body when None) in the
+        message ``message_id``: its ``Click`` event is published. ``linkTags`` come from
+        ``link_tags``, else from the anchor's ``ses:tags="name:value;..."`` attribute, as SES
+        reads them; CloudWatch ``LINK_TAG`` dimensions read them."""
+        from ..sending.deliver import engage
+
+        return engage(
+            self, message_id, "Click", link=link, link_tags=link_tags, user_agent=user_agent
+        )
 
     def clear_events(self) -> None:
         """Forget the published events and sent messages recorded so far."""
