@@ -14,6 +14,7 @@ answer is the only one, and requests to AWS that nobody answered are refused (ot
 from __future__ import annotations
 
 import functools
+import sys
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -23,7 +24,6 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.hooks import HierarchicalEmitter
 from botocore.httpsession import URLLib3Session
 
-from ..core import deferred
 from ..core.active import active
 from ..errors import NotMockedError
 from . import backoff
@@ -85,9 +85,10 @@ def on_needs_retry(response: Any = None, operation: Any = None, **_: Any) -> Non
 
     A send we checked and left to moto is settled here: this attempt's answer is moto's.
     """
-    if deferred.pending.get() is not None:
-        from ..core import pipeline
-
+    # Only a mock that answered something has loaded the pipeline: importing the plugin stays
+    # cheap, and a suite without sends pays one dictionary lookup here.
+    pipeline = sys.modules.get("pytest_sesmock.core.pipeline")
+    if pipeline is not None and pipeline.deferred.pending.get() is not None:
         pipeline.settle(response, getattr(operation, "name", None))
     answered_by_mock = (
         active and response is not None and getattr(response[0], "answered_by_mock", False)
