@@ -19,5 +19,5 @@ def test_the_two_apis_example_runs(pytester: pytest.Pytester) -> None:
 
 def test_the_sending_example_runs(pytester: pytest.Pytester) -> None:
     pytest.importorskip("moto")
-    pytester.makepyfile(test_sending=readme_block("### Events, as SES publishes them"))
+    pytester.makepyfile(test_readme_sending=readme_block("### Events, as SES publishes them"))
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
