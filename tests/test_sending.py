@@ -874,14 +874,38 @@ def test_outcome_typos_are_refused(
     assert ses_mock.outcomes == {}
 
 
+EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
 def test_the_virus_test_string_is_rejected(ses_mock: SesMock, ses: Any) -> None:
     ses_mock.add_configuration_set(
         {"Name": "marketing", "EventDestinations": [sns_destination(ARN, EVERY_TYPE)]}
     )
-    eicar = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-    send(ses, [SUCCESS], Message={**MESSAGE, "Body": {"Text": {"Data": eicar}}})
+    send(ses, [SUCCESS], Message={**MESSAGE, "Body": {"Text": {"Data": EICAR}}})
     assert [e.event_type for e in ses_mock.events] == ["Send", "Reject"]
     assert ses_mock.events[1].record["reject"] == {"reason": "Bad content"}
+
+
+def test_a_raw_message_with_the_virus_test_file_attached_is_rejected(
+    ses_mock: SesMock, ses: Any
+) -> None:
+    """DOC: the simulator page tests a Reject with the EICAR file in an attachment (base64)."""
+    from email.message import EmailMessage
+
+    ses_mock.add_configuration_set(
+        {"Name": "marketing", "EventDestinations": [sns_destination(ARN, ["reject", "delivery"])]}
+    )
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = SENDER, SUCCESS, "Report"
+    mail.set_content("See the attachment.")
+    mail.add_attachment(
+        EICAR.encode(), maintype="application", subtype="octet-stream", filename="eicar.com"
+    )
+    assert EICAR.encode() not in mail.as_bytes()  # only its base64 is in the raw message
+    ses.send_raw_email(RawMessage={"Data": mail.as_bytes()}, ConfigurationSetName="marketing")
+    assert [e.event_type for e in ses_mock.events] == ["Reject"]
+    (sent,) = ses_mock.messages
+    assert sent.text == "See the attachment.\n"
 
 
 # -- hostile and careless input -----------------------------------------------------------------

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import email.message
 import email.parser
 import email.policy
 import email.utils
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +65,8 @@ class Message:
     template_content: Mapping[str, Any] | None = None
     """A v2 template given inline (``Subject``, ``Text``, ``Html``)."""
     raw: bytes | None = None
+    attachments: list[bytes] = field(default_factory=list)
+    """Decoded attachments and other non-text parts (what SES's virus scan reads)."""
     problems: list[str] = field(default_factory=list)
     """Catalogue keys of what is wrong with a raw message (checked only when we answer)."""
 
@@ -75,6 +79,7 @@ class Message:
 
     @property
     def templated(self) -> bool:
+        """Whether the message is made from a template (stored, or v2's inline content)."""
         return self.template is not None or self.template_content is not None
 
 
@@ -247,8 +252,6 @@ def _merged_data(default: str | None, replacement: str | None) -> str | None:
         return default
     if not default:
         return replacement
-    import json
-
     try:
         merged = {**json.loads(default), **json.loads(replacement)}
     except (ValueError, TypeError):
@@ -305,6 +308,7 @@ def v2_send(params: Mapping[str, Any]) -> Message:
         )
         _destination(message, destination)
         _simple_headers(message, template.get("Headers", ()))
+        message.attachments = attachments_of(template.get("Attachments", ()))
         return message
     simple = content.get("Simple") or {}
     body = simple.get("Body") or {}
@@ -320,6 +324,7 @@ def v2_send(params: Mapping[str, Any]) -> Message:
     )
     _destination(message, destination)
     _simple_headers(message, simple.get("Headers", ()))
+    message.attachments = attachments_of(simple.get("Attachments", ()))
     return message
 
 
@@ -375,7 +380,7 @@ def raw(
         message.configuration_set = configuration_set
         return message
     message.raw = decoded
-    parsed = _PARSER.parsebytes(decoded, headersonly=True)
+    parsed = _PARSER.parsebytes(decoded)
     if any("header name" in str(defect) for defect in parsed.defects):
         message.problems.append("InvalidParameterValue.EmptyHeaderName")
     message.headers = [(name, _unfold(str(value))) for name, value in parsed.items()]
@@ -396,6 +401,7 @@ def raw(
     message.subject = subjects[0] if subjects else None
     dates = values("Date")
     message.date = dates[0] if dates else None
+    _bodies(message, parsed)
     named = values(CONFIGURATION_SET_HEADER)
     # INF: the parameter wins over the header (the guide does not say).
     message.configuration_set = configuration_set or (named[0].strip() if named else None)
@@ -408,6 +414,37 @@ def raw(
     if not message.destinations:
         message.problems.append("InvalidParameterValue.MissingTo")
     return message
+
+
+def _bodies(message: Message, parsed: email.message.Message) -> None:
+    """The first text and HTML parts as text; every other part's bytes as an attachment."""
+    for part in parsed.walk():
+        if part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        kind = part.get_content_type()
+        attached = part.get_filename() is not None
+        if kind in ("text/plain", "text/html") and not attached:
+            text = payload.decode(part.get_content_charset() or "utf-8", "replace")
+            if kind == "text/plain" and message.text is None:
+                message.text = text
+                continue
+            if kind == "text/html" and message.html is None:
+                message.html = text
+                continue
+        message.attachments.append(payload)
+
+
+def attachments_of(items: Sequence[Mapping[str, Any]]) -> list[bytes]:
+    """v2's ``Attachments`` (base64 ``RawContent``), decoded; what cannot be decoded is skipped."""
+    out = []
+    for item in items:
+        data = _base64(item.get("RawContent"))
+        if data is not None:
+            out.append(data)
+    return out
 
 
 def _base64(data: Any) -> bytes | None:

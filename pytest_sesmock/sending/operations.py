@@ -91,7 +91,7 @@ def prepare(message: Message, template: templates.Template | None) -> str | None
 
 def rejected(message: Message) -> bool:
     """Whether SES's virus scan rejects the message (the EICAR test string anywhere in it)."""
-    for part in (message.raw, message.text, message.html):
+    for part in (message.text, message.html, *message.attachments):
         if part is None:
             continue
         data = part.encode("utf-8", "replace") if isinstance(part, str) else part
