@@ -230,6 +230,50 @@ def test_aws_cli_errors(ses_mock_server: SesServer, tmp_path: Path) -> None:
     ]
 
 
+def test_aws_cli_sends_through_a_set(ses_mock_server: SesServer, tmp_path: Path) -> None:
+    """A program in another process sends: the set is checked, the events are kept."""
+    ses_mock_server.mock.add_configuration_set(MARKETING)
+    endpoint = ["--endpoint-url", ses_mock_server.endpoint_url, "--region", "us-east-1"]
+    message = ["--subject", "Hi", "--text", "Hello", "--from", "sender@example.com"]
+    sent = aws(
+        tmp_path,
+        "ses",
+        "send-email",
+        *endpoint,
+        *message,
+        "--to",
+        "bounce@simulator.amazonses.com",
+        "--configuration-set-name",
+        "marketing",
+    )
+    assert (sent.returncode, sent.stderr) == (0, "")
+    message_id = json.loads(sent.stdout)["MessageId"]
+    assert message_id.endswith("-000000")
+    mock = ses_mock_server.mock
+    assert [(e.event_type, e.message_id) for e in mock.events] == [
+        ("Send", message_id),
+        ("Bounce", message_id),
+    ]
+    typo = aws(
+        tmp_path,
+        "sesv2",
+        "send-email",
+        *endpoint,
+        "--from-email-address",
+        "sender@example.com",
+        "--destination",
+        "ToAddresses=success@simulator.amazonses.com",
+        "--content",
+        "Simple={Subject={Data=Hi},Body={Text={Data=Hello}}}",
+        "--configuration-set-name",
+        "marketng",
+    )
+    assert typo.returncode != 0
+    assert "NotFoundException" in typo.stderr
+    assert "Configuration set <marketng> does not exist." in typo.stderr
+    assert [c.status for c in mock.calls] == [200, 404]
+
+
 def test_aws_cli_sesv2_commands(ses_mock_server: SesServer, tmp_path: Path) -> None:
     """SES v2 over HTTP: the CLI's bundled botocore (its own model, its own List route)."""
     ses_mock_server.mock.add_configuration_set(MARKETING)  # declared in v1's spelling

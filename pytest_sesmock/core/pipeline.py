@@ -4,6 +4,11 @@ Every adapter (botocore's ``before-send`` hook, ``requests``, the HTTP server, t
 hands the active mock a plain request and gets a plain ``Answer`` back, or None when the request
 is not one the mock serves (another in-process mock may answer it; the network guard stops the
 rest). Records, rate limits and injected faults live here, once, for both APIs.
+
+Sends are the one exception to "answered here": while moto is active, botocore's adapter lets a
+send be checked here (its configuration set) and answered by moto; ``settle`` then records moto's
+answer and publishes the events. Either way the events are published here, after the answer
+(``sending.deliver``).
 """
 
 from __future__ import annotations
