@@ -1214,3 +1214,63 @@ def test_a_client_without_moto_s_handler_is_told_why_its_send_was_not_sent(
     assert ses_mock.messages == []
     send(aws.ses, [SUCCESS], configuration_set=None)  # the next send is not confused by it
     assert [m.answered_by for m in ses_mock.messages] == ["moto"]
+
+
+def test_events_reach_a_moto_imported_again(pytester: pytest.Pytester) -> None:
+    """pytester's in-process runs drop moto from ``sys.modules``; the next import is a new moto.
+
+    Its stubber is new too, and a client made for the old one would go past it: the events of
+    the next send must land in the moto the test is using, not be refused on the way to AWS.
+    """
+    pytester.makepyfile(
+        """
+        import json
+        import sys
+
+        import boto3
+
+
+        def send_and_read(ses_mock, name):
+            from moto import mock_aws
+
+            with mock_aws():
+                sns = boto3.client("sns", region_name="us-east-1")
+                sqs = boto3.client("sqs", region_name="us-east-1")
+                topic = sns.create_topic(Name=name)["TopicArn"]
+                queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+                arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+                sns.subscribe(
+                    TopicArn=topic, Protocol="sqs", Endpoint=arn["Attributes"]["QueueArn"]
+                )
+                ses_mock.add_configuration_set({
+                    "Name": name,
+                    "EventDestinations": [{
+                        "Name": "to-sns", "Enabled": True, "MatchingEventTypes": ["send"],
+                        "SNSDestination": {"TopicARN": topic},
+                    }],
+                })
+                ses = boto3.client("ses", region_name="us-east-1")
+                ses.verify_email_identity(EmailAddress="sender@example.com")
+                ses.send_email(
+                    Source="sender@example.com",
+                    Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+                    Message={"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}},
+                    ConfigurationSetName=name,
+                )
+                got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)
+                return [
+                    json.loads(json.loads(m["Body"])["Message"])["eventType"]
+                    for m in got.get("Messages", [])
+                ]
+
+
+        def test_send_then_moto_again(ses_mock):
+            assert send_and_read(ses_mock, "first") == ["Send"]
+            for name in [n for n in sys.modules if n == "moto" or n.startswith("moto.")]:
+                del sys.modules[name]
+            assert send_and_read(ses_mock, "second") == ["Send"]
+            published = [(e.configuration_set, e.delivery) for e in ses_mock.events]
+            assert published == [("first", "published"), ("second", "published")]
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)

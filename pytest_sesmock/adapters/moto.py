@@ -15,11 +15,20 @@ from typing import Any
 from ..protocols.model import V2
 
 
+def stubber() -> Any:
+    """moto's botocore stubber as loaded now (None without moto).
+
+    It is what answers a botocore session's requests: moto adds it to botocore's builtin
+    handlers when it is imported, and a session takes those handlers when it is made. A program
+    that drops moto from ``sys.modules`` and imports it again (pytester's in-process runs do)
+    gets a new stubber that older sessions do not know, so callers key their clients by it.
+    """
+    return getattr(sys.modules.get("moto.core.models"), "botocore_stubber", None)
+
+
 def active() -> bool:
     """Whether moto's ``mock_aws`` (or an older ``mock_*``) is active in this process."""
-    core = sys.modules.get("moto.core.models")
-    stubber = getattr(core, "botocore_stubber", None)
-    return bool(getattr(stubber, "enabled", False))
+    return bool(getattr(stubber(), "enabled", False))
 
 
 def backend(module: str, name: str, account: str, region: str) -> Any:

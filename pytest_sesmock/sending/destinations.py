@@ -234,26 +234,31 @@ def _call(kind: str, target: str, region: str, account: str, payload: dict[str, 
 
 _clients: dict[tuple[str, str, str], Any] = {}
 _clients_lock = threading.Lock()
-_session: Any = None
+# The session the clients come from and the moto stubber it was made with: a new stubber
+# (moto imported again) makes both anew, as the old ones would go past it to the network.
+_session: tuple[Any, Any] = (None, None)
 
 
 def _client(service: str, region: str, account: str) -> Any:
     """A botocore client of ``service`` that moto answers for ``account`` (kept for reuse)."""
     global _session
     key = (service, region, account)
+    current = moto.stubber()
     found = _clients.get(key)
-    if found is not None:
+    if found is not None and _session[1] is current:
         return found
     with _clients_lock:
+        if _session[1] is not current or _session[0] is None:
+            import botocore.session
+
+            _session = (botocore.session.Session(), current)
+            _clients.clear()
         found = _clients.get(key)
         if found is not None:
             return found
         import botocore.config
-        import botocore.session
 
-        if _session is None:
-            _session = botocore.session.Session()
-        client = _session.create_client(
+        client = _session[0].create_client(
             service,
             region_name=region,
             aws_access_key_id=FAKE_ACCESS_KEY_ID,
