@@ -51,3 +51,29 @@ def provision(configuration_set: str, topic_arn: str, *, client: Any = None) -> 
     ses.update_configuration_set_reputation_metrics_enabled(
         ConfigurationSetName=configuration_set, Enabled=True
     )
+
+
+def send_welcome(to: str, *, configuration_set: str = "transactional", client: Any = None) -> str:
+    """Send the welcome email through ``configuration_set``; its SES message id."""
+    ses = client or boto3.client("ses", region_name="us-east-1")
+    out = ses.send_email(
+        Source="Example <hello@example.com>",
+        Destination={"ToAddresses": [to]},
+        Message={"Subject": {"Data": "Welcome"}, "Body": {"Text": {"Data": "Hello!"}}},
+        ConfigurationSetName=configuration_set,
+        Tags=[{"Name": "campaign", "Value": "welcome"}],
+    )
+    message_id: str = out["MessageId"]
+    return message_id
+
+
+def addresses_to_suppress(sqs_message_body: str) -> list[str]:
+    """What a bounce handler reads from an SQS message of an SNS event destination."""
+    import json
+
+    event = json.loads(json.loads(sqs_message_body)["Message"])
+    if event["eventType"] == "Bounce" and event["bounce"]["bounceType"] == "Permanent":
+        return [r["emailAddress"] for r in event["bounce"]["bouncedRecipients"]]
+    if event["eventType"] == "Complaint":
+        return [r["emailAddress"] for r in event["complaint"]["complainedRecipients"]]
+    return []

@@ -12,7 +12,9 @@ from .errors import DeclarationError, NotMockedError
 if "pytest" in sys.modules:
     # Before the helpers are imported: their failures then explain themselves the pytest way.
     # Outside pytest nothing imports pytest for this.
-    sys.modules["pytest"].register_assert_rewrite("pytest_sesmock.core.assertions")
+    sys.modules["pytest"].register_assert_rewrite(
+        "pytest_sesmock.core.assertions", "pytest_sesmock.sending.assertions"
+    )
 
 if TYPE_CHECKING:
     from .core.mock import SesMock, current_mock

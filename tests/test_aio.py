@@ -145,6 +145,46 @@ def test_the_users_real_key_is_never_used(
     assert "AKIAREALUSERKEY" not in seen[0]
 
 
+def test_sends_are_answered_and_their_events_kept(ses_mock: SesMock) -> None:
+    """Both APIs' sends from async clients: checked, answered, recorded, their events built."""
+    ses_mock.add_configuration_set(marketing(EventDestinations=[SNS_DESTINATION]))
+    message = {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}
+
+    async def sends() -> tuple[str, str, str]:
+        async with client() as ses, client("sesv2") as sesv2:
+            first = await ses.send_email(
+                Source="sender@example.com",
+                Destination={"ToAddresses": ["bounce@simulator.amazonses.com"]},
+                Message=message,
+                ConfigurationSetName="marketing",
+            )
+            second = await sesv2.send_email(
+                FromEmailAddress="sender@example.com",
+                Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+                Content={"Simple": message},
+                ConfigurationSetName="marketing",
+            )
+            with pytest.raises(sesv2.exceptions.NotFoundException) as missing:
+                await sesv2.send_email(
+                    FromEmailAddress="sender@example.com",
+                    Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+                    Content={"Simple": message},
+                    ConfigurationSetName="nope",
+                )
+        return first["MessageId"], second["MessageId"], str(missing.value)
+
+    first, second, missing = run(sends())
+    assert "Configuration set <nope> does not exist" in missing
+    assert [(m.message_id, m.api) for m in ses_mock.messages] == [(first, "ses"), (second, "sesv2")]
+    # SNS_DESTINATION matches send and bounce only: no Delivery event for the second message.
+    assert [(e.event_type, e.message_id) for e in ses_mock.events] == [
+        ("Send", first),
+        ("Bounce", first),
+        ("Send", second),
+    ]
+    ses_mock.assert_event_published("Bounce", recipient="bounce@simulator.amazonses.com")
+
+
 # -- retries -------------------------------------------------------------------------------------
 
 

@@ -182,6 +182,58 @@ def test_a_thread_storm_against_the_server() -> None:
     check_storm(mock, failures, codes)
 
 
+def test_concurrent_sends_keep_every_message_and_event() -> None:
+    """8 threads sending through one set, both APIs: every message and event kept, in order."""
+    threads, sends = 8, 100
+    mock = SesMock(rate_limit="off")
+    mock.add_configuration_set({"Name": "sending", "EventDestinations": [DESTINATION]})
+    failures: list[BaseException] = []
+    ids: list[list[str]] = [[] for _ in range(threads)]
+    start = threading.Barrier(threads)
+    message = {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}
+
+    def sender(thread: int) -> None:
+        try:
+            ses = boto3.client("ses", region_name="us-east-1", config=NO_RETRIES)
+            v2 = boto3.client("sesv2", region_name="us-east-1", config=NO_RETRIES)
+            start.wait()
+            for n in range(sends):
+                to = {"ToAddresses": [f"t{thread}-{n}@example.com"]}
+                if n % 2:
+                    out = ses.send_email(
+                        Source="s@example.com",
+                        Destination=to,
+                        Message=message,
+                        ConfigurationSetName="sending",
+                    )
+                else:
+                    out = v2.send_email(
+                        FromEmailAddress="s@example.com",
+                        Destination=to,
+                        Content={"Simple": message},
+                        ConfigurationSetName="sending",
+                    )
+                ids[thread].append(out["MessageId"])
+        except BaseException as failure:  # any failure fails the test below
+            failures.append(failure)
+
+    with mock:
+        workers = [threading.Thread(target=sender, args=(n,)) for n in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(TIMEOUT)
+    assert failures == []
+    sent = [message_id for per_thread in ids for message_id in per_thread]
+    assert len(set(sent)) == threads * sends
+    assert sorted(m.message_id for m in mock.messages) == sorted(sent)
+    assert sorted(e.message_id for e in mock.events) == sorted(sent)  # one Send event each
+    assert len(mock.calls) == threads * sends
+    for thread in range(threads):  # each thread's messages are kept in the order it sent them
+        own = [m.message_id for m in mock.messages if m.message_id in set(ids[thread])]
+        assert own == ids[thread]
+
+
 def test_concurrent_first_writes_to_a_declared_set_are_all_kept() -> None:
     """Each set below is copied into the mock on its first write; none of 8 racing writes is
     lost to another thread's copy."""

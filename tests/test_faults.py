@@ -99,8 +99,8 @@ def test_an_unmodeled_code_is_a_plain_client_error(ses_mock: SesMock, ses: Any) 
         ({"code": "Throttling", "status": 200}, "status must be an HTTP error status"),
         ({"code": "Throttling", "times": 0}, "times must be a positive integer"),
         (
-            {"code": "Throttling", "operation": "SendEmail"},
-            "'SendEmail' is an SES operation that pytest-sesmock does not serve. It serves",
+            {"code": "Throttling", "operation": "ListIdentities"},
+            "'ListIdentities' is an SES operation that pytest-sesmock does not serve. It serves",
         ),
         (
             {"code": "Throttling", "operation": "DescribeConfigSet"},

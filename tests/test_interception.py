@@ -68,7 +68,9 @@ def test_install_is_idempotent(ses_mock: SesMock, monkeypatch: pytest.MonkeyPatc
     ses_mock.add_configuration_set(marketing())
     seen: list[str] = []
     original = ses_mock.answer
-    monkeypatch.setattr(ses_mock, "answer", lambda request: seen.append("x") or original(request))
+    monkeypatch.setattr(
+        ses_mock, "answer", lambda request, **kw: seen.append("x") or original(request, **kw)
+    )
     assert _name(boto3.client("ses", region_name="us-east-1")) == "marketing"
     assert seen == ["x"]
 
@@ -110,13 +112,11 @@ def test_no_request_leaves_the_process(ses_mock: SesMock, no_sockets: list[Any])
 
 def test_unserved_operation_fails_at_once_naming_it(ses_mock: SesMock, ses: Any) -> None:
     with pytest.raises(NotMockedError) as caught:
-        ses.send_email(
-            Source="a@example.com",
-            Destination={"ToAddresses": ["b@example.com"]},
-            Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}},
-        )
+        ses.verify_email_identity(EmailAddress="a@example.com")
     message = str(caught.value)
-    assert message.startswith("SES operation SendEmail is not mocked by pytest-sesmock (it serves ")
+    assert message.startswith(
+        "SES operation VerifyEmailIdentity is not mocked by pytest-sesmock (it serves "
+    )
     assert "DescribeConfigurationSet, ListConfigurationSets, " in message
     assert message.endswith(") and no other in-process mock answered it; the request was not sent.")
 

@@ -81,8 +81,8 @@ def test_boto3_method_names_are_understood(described: SesMock) -> None:
             "'Name' is not a parameter of DescribeConfigurationSet",
         ),
         (
-            lambda m: m.assert_not_called("SendEmail"),
-            "'SendEmail' is an SES operation that pytest-sesmock does not serve. It serves",
+            lambda m: m.assert_not_called("ListIdentities"),
+            "'ListIdentities' is an SES operation that pytest-sesmock does not serve. It serves",
         ),
         (lambda m: m.calls_of("DescribeConfigSet"), "did you mean 'DescribeConfigurationSet'?"),
         (lambda m: m.assert_not_called(42), "an operation is named by a string"),

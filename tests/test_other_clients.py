@@ -103,7 +103,11 @@ def test_requests_errors_and_limits(ses_mock: SesMock) -> None:
 @pytest.mark.parametrize(
     ("method", "url", "message"),
     [
-        ("post", "https://email.us-east-1.amazonaws.com/", "SES operation SendEmail is not mocked"),
+        (
+            "post",
+            "https://email.us-east-1.amazonaws.com/",
+            "SES operation ListIdentities is not mocked",
+        ),
         (
             "get",
             "https://sqs.us-east-1.amazonaws.com/",
@@ -117,7 +121,7 @@ def test_requests_elsewhere_are_refused(
     ses_mock: SesMock, method: str, url: str, message: str
 ) -> None:
     with pytest.raises(NotMockedError, match=message):
-        getattr(requests, method)(url, data={"Action": "SendEmail"}, timeout=5)
+        getattr(requests, method)(url, data={"Action": "ListIdentities"}, timeout=5)
 
 
 def test_requests_are_left_alone_once_the_mock_stops() -> None:
@@ -148,7 +152,7 @@ def test_moto_serves_everything_else(ses_mock: SesMock) -> None:
                     "SNSDestination": {"TopicARN": topic},
                 },
             )
-        ses.send_email(  # moto
+        ses.send_email(  # its set checked by us (none here), answered by moto
             Source="sender@example.com",
             Destination={"ToAddresses": ["to@example.com"]},
             Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}},
@@ -165,7 +169,11 @@ def test_moto_serves_everything_else(ses_mock: SesMock) -> None:
         "CreateConfigurationSet",
         "CreateConfigurationSetEventDestination",
         "DescribeConfigurationSet",
+        "SendEmail",  # recorded as moto answered it
     }
+    (sent,) = ses_mock.messages
+    assert sent.answered_by == "moto"
+    assert ses_mock.events == []  # no configuration set: nothing is published
 
 
 def test_unserved_ses_operation_without_moto_names_it(ses_mock: SesMock, ses: Any) -> None:

@@ -15,3 +15,9 @@ def readme_block(after: str) -> str:
 def test_the_two_apis_example_runs(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_two_apis=readme_block("## Two APIs, one SES"))
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_the_sending_example_runs(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("moto")
+    pytester.makepyfile(test_readme_sending=readme_block("### Events, as SES publishes them"))
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)

@@ -276,11 +276,11 @@ def test_no_socket_is_opened_for_requests_calls_either(
     assert requests.post("https://email.us-east-1.amazonaws.com/", data=form, timeout=5).ok
     for url in ("https://email.us-east-1.amazonaws.com/", "https://s3.amazonaws.com/"):
         with pytest.raises(NotMockedError):
-            requests.post(url, data={"Action": "SendEmail"}, timeout=5)
+            requests.post(url, data={"Action": "ListIdentities"}, timeout=5)
     assert attempts == []
     # A host that is not AWS is left alone: the connection is attempted (and refused here).
     with pytest.raises(AssertionError, match="network connection was attempted"):
-        requests.post("http://127.0.0.2:9/", data={"Action": "SendEmail"}, timeout=5)
+        requests.post("http://127.0.0.2:9/", data={"Action": "ListIdentities"}, timeout=5)
     assert len(attempts) == 1
 
 

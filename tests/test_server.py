@@ -8,6 +8,7 @@ boto3 against a ``SesServer`` whose mock is not active, or another process.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import select
@@ -232,6 +233,50 @@ def test_aws_cli_errors(ses_mock_server: SesServer, tmp_path: Path) -> None:
     ]
 
 
+def test_aws_cli_sends_through_a_set(ses_mock_server: SesServer, tmp_path: Path) -> None:
+    """A program in another process sends: the set is checked, the events are kept."""
+    ses_mock_server.mock.add_configuration_set(MARKETING)
+    endpoint = ["--endpoint-url", ses_mock_server.endpoint_url, "--region", "us-east-1"]
+    message = ["--subject", "Hi", "--text", "Hello", "--from", "sender@example.com"]
+    sent = aws(
+        tmp_path,
+        "ses",
+        "send-email",
+        *endpoint,
+        *message,
+        "--to",
+        "bounce@simulator.amazonses.com",
+        "--configuration-set-name",
+        "marketing",
+    )
+    assert (sent.returncode, sent.stderr) == (0, "")
+    message_id = json.loads(sent.stdout)["MessageId"]
+    assert message_id.endswith("-000000")
+    mock = ses_mock_server.mock
+    assert [(e.event_type, e.message_id) for e in mock.events] == [
+        ("Send", message_id),
+        ("Bounce", message_id),
+    ]
+    typo = aws(
+        tmp_path,
+        "sesv2",
+        "send-email",
+        *endpoint,
+        "--from-email-address",
+        "sender@example.com",
+        "--destination",
+        "ToAddresses=success@simulator.amazonses.com",
+        "--content",
+        "Simple={Subject={Data=Hi},Body={Text={Data=Hello}}}",
+        "--configuration-set-name",
+        "marketng",
+    )
+    assert typo.returncode != 0
+    assert "NotFoundException" in typo.stderr
+    assert "Configuration set <marketng> does not exist." in typo.stderr
+    assert [c.status for c in mock.calls] == [200, 404]
+
+
 def test_aws_cli_sesv2_commands(ses_mock_server: SesServer, tmp_path: Path) -> None:
     """SES v2 over HTTP: the CLI's bundled botocore (its own model, its own List route)."""
     ses_mock_server.mock.add_configuration_set(MARKETING)  # declared in v1's spelling
@@ -440,10 +485,10 @@ SIGNATURE = (
             id="unknown-action",
         ),
         pytest.param(
-            {"form": {"Action": "SendEmail", "Source": "a@example.com"}},
+            {"form": {"Action": "ListIdentities"}},
             400,
             "InvalidAction",
-            "SES operation SendEmail is not served by pytest-sesmock; it serves ",
+            "SES operation ListIdentities is not served by pytest-sesmock; it serves ",
             id="unserved-ses-action",
         ),
         pytest.param(
@@ -1105,6 +1150,47 @@ def test_serve_memory_stays_flat_under_large_requests(tmp_path: Path) -> None:
         process.terminate()
         assert process.wait(timeout=TIMEOUT) == 0
     assert grown < 150, f"the server grew by {grown} MiB"
+
+
+def test_serve_keeps_nothing_of_the_messages_it_sends(tmp_path: Path) -> None:
+    """300 accepted raw sends of 600 KB through a set: the server keeps no message or event
+    (a test's mock keeps them for ``ses_mock.messages``; a server's could never be read)."""
+    (tmp_path / "sets.yaml").write_text(
+        "configuration_sets:\n"
+        "  - Name: sending\n"
+        "    EventDestinations:\n"
+        "      - Name: to-sns\n"
+        "        Enabled: true\n"
+        "        MatchingEventTypes: [send, delivery]\n"
+        "        SNSDestination: {TopicARN: 'arn:aws:sns:us-east-1:123456789012:events'}\n"
+    )
+    with serve(tmp_path, "--yaml", str(tmp_path / "sets.yaml"), "--rate-limit", "off") as (
+        process,
+        url,
+    ):
+
+        def raw_send(n: int) -> Answer:
+            raw = (
+                "From: sender@example.com\r\nTo: success@simulator.amazonses.com\r\n"
+                f"Subject: {n}\r\n\r\n" + "m" * 600_000
+            )
+            form = {
+                "Action": "SendRawEmail",
+                "Version": "2010-12-01",
+                "ConfigurationSetName": "sending",
+                "RawMessage.Data": base64.b64encode(raw.encode()).decode(),
+            }
+            return send(url, form)
+
+        assert raw_send(0).status == 200  # warmed up
+        before = _rss_mib(process.pid)
+        for n in range(300):
+            answer = raw_send(n + 1)
+            assert answer.status == 200, answer.body[:300]
+        grown = _rss_mib(process.pid) - before
+        process.terminate()
+        assert process.wait(timeout=TIMEOUT) == 0
+    assert grown < 100, f"the server grew by {grown} MiB"
 
 
 def test_serve_options(tmp_path: Path) -> None:

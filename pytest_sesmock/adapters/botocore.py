@@ -14,6 +14,7 @@ answer is the only one, and requests to AWS that nobody answered are refused (ot
 from __future__ import annotations
 
 import functools
+import sys
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -60,7 +61,8 @@ def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     if not active:
         return None
     mock = active[-1]
-    answer = mock.answer(request)
+    # Another handler (moto's) may answer after us: a send moto answers is only checked here.
+    answer = mock.answer(request, others_may_answer=True)
     backoff.note_answering(mock if answer is not None else None)
     if answer is None:
         return None
@@ -84,8 +86,16 @@ def on_before_sign(request: Any, request_signer: object = None, **_: Any) -> Non
         request.context.setdefault("signing", {})["request_credentials"] = fake
 
 
-def on_needs_retry(response: Any = None, **_: Any) -> None:
-    """Note whether botocore is deciding about a response of ours (its backoff is then free)."""
+def on_needs_retry(response: Any = None, operation: Any = None, **_: Any) -> None:
+    """Note whether botocore is deciding about a response of ours (its backoff is then free).
+
+    A send we checked and left to moto is settled here: this attempt's answer is moto's.
+    """
+    # Only a mock that answered something has loaded the pipeline: importing the plugin stays
+    # cheap, and a suite without sends pays one dictionary lookup here.
+    pipeline = sys.modules.get("pytest_sesmock.core.pipeline")
+    if pipeline is not None and pipeline.deferred.pending.get() is not None:
+        pipeline.settle(response, getattr(operation, "name", None))
     answered_by_mock = (
         active and response is not None and getattr(response[0], "answered_by_mock", False)
     )

@@ -27,7 +27,7 @@ body not a form, or not UTF-8              400     ``ValidationError``
 body over ``MAX_BODY`` bytes               413     ``ValidationError``
 header over ``MAX_HEADER`` bytes           431     ``ValidationError``
 no ``Action``, or one the mock does not    400     ``InvalidAction``
-serve (``SendEmail``, say)
+serve (``ListIdentities``, say)
 a method other than POST and GET           400     ``ValidationError``
 malformed HTTP (request line, a bad or     400     ``ValidationError``
 repeated ``Content-Length``, bad chunks)

@@ -16,6 +16,7 @@ from ..catalogue import error
 from ..protocols.base import Operation, Reusable
 from ..protocols.model import V1
 from ..protocols.query import QueryWire
+from ..sending import operations as sending
 from ..state import configuration_sets as sets
 from ..state import rules
 from ..state.backend import Backend, Context
@@ -262,8 +263,10 @@ OPERATIONS: dict[str, Operation] = {
         update_configuration_set_reputation_metrics_enabled
     ),
     "UpdateConfigurationSetSendingEnabled": update_configuration_set_sending_enabled,
+    **sending.V1_OPERATIONS,
 }
-"""The SES operations the mock serves, by name."""
+"""The SES operations the mock serves, by name: the configuration-set operations, and the sends
+(checked against the sets; see ``sending.operations``)."""
 
 
 def wire() -> QueryWire:

@@ -18,6 +18,7 @@ from ..errors import SesError
 from ..protocols.base import Operation, Reusable
 from ..protocols.model import V2, service_model
 from ..protocols.rest_json import LegacyRoute, RestJsonWire
+from ..sending import operations as sending
 from ..state import configuration_sets as sets
 from ..state import rules
 from ..state.backend import Backend, Context
@@ -268,6 +269,7 @@ def _operations() -> dict[str, Operation]:
         "PutConfigurationSetSendingOptions": put_configuration_set_sending_options,
         "PutConfigurationSetVdmOptions": put_configuration_set_vdm_options,
         "UpdateConfigurationSet": update_configuration_set,
+        **sending.V2_OPERATIONS,
     }
     model_names = set(service_model(V2).operation_names)
     for operation, attribute in (
@@ -290,6 +292,9 @@ _TO_V2 = {
     "LimitExceeded.EventDestinations": "v2.LimitExceeded",
     "Throttling": "v2.TooManyRequests",
     "InvalidTrackingOptions.Unverified": "v2.BadRequest.UnverifiedDomain",
+    "ConfigurationSetSendingPaused": "v2.SendingPaused",
+    "TemplateDoesNotExist": "v2.NotFound.Template",
+    "MessageRejected.Unverified": "v2.MessageRejected",
 }
 
 

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import catalogue
 from ..cache import BoundedCache
@@ -22,6 +22,11 @@ from .faults import Faults, make_fault
 from .rate_limit import RateLimiter
 from .records import Call
 from .region import default_region
+
+if TYPE_CHECKING:
+    from ..sending.deliver import Delivered
+    from ..sending.outcomes import Outcome
+    from ..sending.records import PublishedEvent, SentMessage
 
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -56,6 +61,13 @@ class SesMock:
         self.backend = Backend()
         self.calls: list[Call] = []
         """Every call answered while active, in order (``clear_calls()`` empties it)."""
+        self.messages: list[SentMessage] = []
+        """Every email a send accepted, in order, whoever answered it (moto or the mock)."""
+        self.events: list[PublishedEvent] = []
+        """Every event published to an event destination, in order (``clear_events()``)."""
+        self.outcomes: dict[str, Outcome] = {}
+        """What ``set_outcome`` made happen to recipients, by address (lower case)."""
+        self._sent: dict[str, Delivered] = {}
         self.rate_limiter = RateLimiter()
         self.faults = Faults()
         self._clock_offset = 0.0
@@ -129,6 +141,76 @@ class SesMock:
         (declared,) = parse_topics([arn], "sns_topic")
         with STATE_LOCK:
             self.backend.known.topics.add(declared.arn)
+
+    def add_template(
+        self,
+        name: str,
+        *,
+        subject: str | None = None,
+        text: str | None = None,
+        html: str | None = None,
+        region: str | None = None,
+        account: str | None = None,
+    ) -> None:
+        """Declare an email template, for the templated sends the mock answers itself.
+
+        ``subject``, ``text`` and ``html`` may name ``{{attributes}}`` of the template data; an
+        attribute the data lacks makes a ``Rendering Failure`` event, as SES does. With moto
+        active, moto's templates (``create_template`` through moto) count too.
+        """
+        from ..sending.templates import Template
+
+        if not isinstance(name, str) or not name:
+            raise DeclarationError(
+                "name", f"a template name must be a non-empty string; got {name!r}"
+            )
+        for part, value in (("subject", subject), ("text", text), ("html", html)):
+            if value is not None and not isinstance(value, str):
+                raise DeclarationError(part, f"must be a string; got {value!r}")
+        if subject is None:
+            raise DeclarationError(
+                "subject", 'a template needs a subject (SES: "The subject must be specified.")'
+            )
+        for place, value, check in (
+            ("region", region, rules.region_problem),
+            ("account", account, rules.account_problem),
+        ):
+            if value is not None and (problem := check(value)):
+                raise DeclarationError(place, problem)
+        key = (account or self.account, region or self.region, name)
+        self.backend.own_templates[key] = Template(name, subject, text, html)
+
+    def set_outcome(
+        self,
+        recipient: str,
+        outcome: str,
+        *,
+        bounce_type: str | None = None,
+        bounce_subtype: str | None = None,
+        feedback_type: str | None = None,
+        delay_type: str | None = None,
+    ) -> None:
+        """Make what happens to ``recipient`` when a message is sent to it.
+
+        ``outcome`` is ``"delivery"`` (the default for every address outside the mailbox
+        simulator), ``"bounce"`` (``bounce_type`` ``Permanent``, ``Transient`` or
+        ``Undetermined``, and its ``bounce_subtype``), ``"complaint"`` (delivered, then a
+        complaint of ``feedback_type``, ``abuse`` by default) or ``"delay"`` (a
+        ``DeliveryDelay`` of ``delay_type``). Names are checked; a typo is refused with the
+        closest one.
+        """
+        from ..sending.message import address_problem, bare
+        from ..sending.outcomes import make
+
+        if not isinstance(recipient, str) or address_problem(recipient) is not None:
+            raise ValueError(f"recipient must be an email address; got {recipient!r}")
+        self.outcomes[bare(recipient).lower()] = make(
+            outcome,
+            bounce_type=bounce_type,
+            bounce_subtype=bounce_subtype,
+            feedback_type=feedback_type,
+            delay_type=delay_type,
+        )
 
     def add_layer(self, declared: Sequence[Declaration]) -> None:
         """Add checked declarations as one layer over the earlier ones (what the doors use).
@@ -314,12 +396,89 @@ class SesMock:
             )
         assertions.assert_all_described(self.calls, declared)
 
+    # -- sent messages and published events ----------------------------------------------------
+
+    def simulate_open(
+        self, message_id: str, *, user_agent: str | None = None
+    ) -> list[PublishedEvent]:
+        """A recipient opened the message ``message_id``: its ``Open`` event is published to the
+        set's destinations that match ``open``. Returns what was published."""
+        from ..sending.deliver import engage
+
+        return engage(self, message_id, "Open", user_agent=user_agent)
+
+    def simulate_click(
+        self,
+        message_id: str,
+        link: str | None = None,
+        *,
+        link_tags: Mapping[str, str] | None = None,
+        user_agent: str | None = None,
+    ) -> list[PublishedEvent]:
+        """A recipient clicked ``link`` (the first link of the HTML body when None) in the
+        message ``message_id``: its ``Click`` event is published. ``linkTags`` come from
+        ``link_tags``, else from the anchor's ``ses:tags="name:value;..."`` attribute, as SES
+        reads them; CloudWatch ``LINK_TAG`` dimensions read them."""
+        from ..sending.deliver import engage
+
+        return engage(
+            self, message_id, "Click", link=link, link_tags=link_tags, user_agent=user_agent
+        )
+
+    def clear_events(self) -> None:
+        """Forget the published events and sent messages recorded so far."""
+        self.events.clear()
+        self.messages.clear()
+
+    def events_of(self, event_type: str | None = None, **filters: Any) -> list[PublishedEvent]:
+        """The published events of ``event_type`` (any when None) passing ``filters``.
+
+        ``event_type`` is ``Delivery``, ``delivery`` or ``DELIVERY`` (and so on); filters are
+        ``configuration_set``, ``destination``, ``message_id``, ``recipient``, ``kind`` (``sns``,
+        ``eventbridge``, ``firehose``, ``cloudwatch``) and ``target`` (the ARN).
+        """
+        from ..sending import assertions as events
+
+        kind = None if event_type is None else events.event_type(event_type)
+        events.check_filters(filters)
+        return [event for event in self.events if events.matches(event, kind, filters)]
+
+    def assert_event_published(self, event_type: str, **filters: Any) -> None:
+        """At least one event of ``event_type`` was published, passing ``filters``."""
+        __tracebackhide__ = True
+        from ..sending import assertions as events
+
+        kind = events.event_type(event_type)
+        events.check_filters(filters)
+        events.assert_event_published(self.events, kind, filters)
+
+    def assert_event_count(
+        self, expected: int, event_type: str | None = None, **filters: Any
+    ) -> None:
+        """Exactly ``expected`` published events of ``event_type`` (any when None)."""
+        __tracebackhide__ = True
+        from ..sending import assertions as events
+
+        kind = None if event_type is None else events.event_type(event_type)
+        events.check_filters(filters)
+        events.assert_event_count(self.events, expected, kind, filters)
+
+    def assert_no_event_published(self, event_type: str | None = None, **filters: Any) -> None:
+        """No event of ``event_type`` (any when None) passing ``filters`` was published."""
+        __tracebackhide__ = True
+        from ..sending import assertions as events
+
+        kind = None if event_type is None else events.event_type(event_type)
+        events.check_filters(filters)
+        events.assert_no_event_published(self.events, kind, filters)
+
     # -- answering (the hot path) --------------------------------------------------------------
 
-    def answer(self, request: PlainRequest) -> Answer | None:
+    def answer(self, request: PlainRequest, *, others_may_answer: bool = False) -> Answer | None:
         """The plain answer to one SES request, or None for an operation this mock does not
-        serve. Every adapter calls this (see ``core.pipeline``)."""
-        return pipeline.answer(self, request)
+        serve. Every adapter calls this (see ``core.pipeline``); botocore's says
+        ``others_may_answer``, as moto's handler may answer a send after ours."""
+        return pipeline.answer(self, request, others_may_answer=others_may_answer)
 
     def throttling_error(self) -> SesError:
         """What a call over an enforced rate limit is answered with."""

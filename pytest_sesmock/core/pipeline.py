@@ -4,6 +4,11 @@ Every adapter (botocore's ``before-send`` hook, ``requests``, the HTTP server, t
 hands the active mock a plain request and gets a plain ``Answer`` back, or None when the request
 is not one the mock serves (another in-process mock may answer it; the network guard stops the
 rest). Records, rate limits and injected faults live here, once, for both APIs.
+
+Sends are the one exception to "answered here": while moto is active, botocore's adapter lets a
+send be checked here (its configuration set) and answered by moto; ``settle`` then records moto's
+answer and publishes the events. Either way the events are published here, after the answer
+(``sending.deliver``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import os
 import sys
 import traceback
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -21,7 +27,7 @@ from ..protocols.base import Answer, Decoded, PlainRequest, Wire
 from ..protocols.endpoint import region_of
 from ..protocols.model import V1, V2
 from ..state.backend import STATE_LOCK, Context
-from . import hints
+from . import deferred, hints
 from .faults import configuration_set_of
 from .records import Call, capped
 
@@ -29,7 +35,20 @@ from .records import Call, capped
 _CAP_FROM = 4096
 
 if TYPE_CHECKING:
+    from ..sending.operations import Sent
     from .mock import SesMock
+
+SENDS = frozenset(
+    [
+        (V1, "SendEmail"),
+        (V1, "SendRawEmail"),
+        (V1, "SendTemplatedEmail"),
+        (V1, "SendBulkTemplatedEmail"),
+        (V2, "SendEmail"),
+        (V2, "SendBulkEmail"),
+    ]
+)
+"""The send operations: answered by moto when it is active (after our checks), else by us."""
 
 
 def wire_for(request: PlainRequest) -> Wire:
@@ -103,11 +122,16 @@ def _request_size(request: PlainRequest) -> int:
     return len(request.url) + (len(body) if isinstance(body, (str, bytes, bytearray)) else 0)
 
 
-def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
+def answer(
+    mock: SesMock, request: PlainRequest, *, others_may_answer: bool = False
+) -> Answer | None:
     """``mock``'s answer to one request, or None for an operation it does not serve.
 
     Whatever goes wrong inside, the caller gets an AWS error (``InternalFailure`` for a bug of
     ours, its traceback on standard error), and the call is recorded once.
+
+    ``others_may_answer``: the adapter lets another in-process mock answer after us (botocore's
+    ``before-send``); then a send that moto answers is checked here and left to moto (None).
     """
     wire = wire_for(request)
     try:
@@ -124,6 +148,8 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
     region = region_of(url, None) or region_of(url, headers.get("Authorization")) or mock.region
     rid = request_id()
     attempt = _attempt(headers.get("amz-sdk-request"))
+    sending = (served.api, operation) in SENDS
+    result: Any = None
     # One call at a time, whole: the clock, the limiter, the state, the answer and the record
     # agree on one order (a limiter fed times out of order would take them for time travel).
     with STATE_LOCK:
@@ -143,36 +169,152 @@ def answer(mock: SesMock, request: PlainRequest) -> Answer | None:
             fault = mock.faults.take(served.api, operation, params)
             if fault is not None:
                 raise fault
-            result = served.run(mock.backend, Context(mock.account, region, now), params)
+            defer = sending and others_may_answer and _moto_answers(served.api, operation, params)
+            result = served.run(mock.backend, Context(mock.account, region, now, defer), params)
+            if defer:
+                deferred.pending.set(
+                    Deferred(
+                        mock, served.api, operation, params, region, now, throttled, attempt, result
+                    )
+                )
+                return None  # moto answers the rest of the send; ``settle`` sees its answer
             reply = wire.result_answer(200, served.encode(result, rid), rid)
         except SesError as error:
+            result = None
             answered = wire.translate(error)  # v2 answers the shared semantics' errors its way
             reply, code = wire.error_answer(answered, rid), answered.code
             if error.code == "ConfigurationSetDoesNotExist":
                 hint = _hint_elsewhere(mock, operation, params, region)
         except Exception as bug:
+            result = None
             failure = internal_failure(bug, f"{served.api} {operation}", rid)
             reply, code = wire.error_answer(failure, rid), failure.code
         if reply.status >= 400 and _request_size(request) > _CAP_FROM:
             params = capped(params)  # a refused request is not kept whole, however large it was
-        call = Call(
-            operation,
-            params,
-            region,
-            mock.account,
-            now,
-            reply.status,
-            code,
-            throttled,
-            attempt,
-            hint,
-            served.api,
+        _record(
+            mock,
+            Call(
+                operation,
+                params,
+                region,
+                mock.account,
+                now,
+                reply.status,
+                code,
+                throttled,
+                attempt,
+                hint,
+                served.api,
+            ),
         )
+    if sending and result is not None:
+        # Outside the lock: publishing calls moto through botocore, which other threads share.
+        _deliver(mock, served.api, operation, result, region, now, "pytest-sesmock")
+    return reply
+
+
+def _record(mock: SesMock, call: Call) -> None:
+    """Record a call in ``mock`` and the mocks around it (none when it keeps no records)."""
+    with STATE_LOCK:
         owner: SesMock | None = mock if mock._recording else None
         while owner is not None:  # the mocks around a nested one see its calls too
             owner.calls.append(call)
             owner = owner._outer
-    return reply
+
+
+def _moto_answers(api: str, operation: str, params: Mapping[str, Any]) -> bool:
+    from ..adapters import moto
+
+    return moto.answers_send(api, operation, params)
+
+
+def _deliver(
+    mock: SesMock,
+    api: str,
+    operation: str,
+    result: Sent,
+    region: str,
+    now: float,
+    answered_by: str,
+    ids: list[str | None] | None = None,
+) -> None:
+    from ..sending.deliver import deliver
+
+    sent = result.messages
+    if ids is not None:
+        sent = [(message, mid) for (message, _), mid in zip(sent, ids, strict=False)]
+    delivered = [(message, mid) for message, mid in sent if mid]
+    deliver(mock, api, operation, delivered, Context(mock.account, region, now), answered_by)
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A send checked here and left to moto: what ``settle`` needs once moto answered it."""
+
+    mock: SesMock
+    api: str
+    operation: str
+    params: Mapping[str, Any]
+    region: str
+    now: float
+    throttled: bool
+    attempt: int
+    result: Sent
+
+
+def settle(response: Any, operation: str | None) -> None:
+    """moto answered the deferred send of this attempt: record the call, publish its events.
+
+    ``response`` is botocore's ``(http response, parsed)`` of the attempt, None when the
+    attempt raised (the exception then reaches the caller, and nothing is published).
+    """
+    pending: Deferred | None = deferred.pending.get()
+    if pending is None:
+        return
+    deferred.pending.set(None)
+    if response is None or operation != pending.operation:
+        return
+    http, parsed = response
+    status = int(getattr(http, "status_code", 0) or 0)
+    error = parsed.get("Error") if isinstance(parsed, Mapping) else None
+    code = error.get("Code") if isinstance(error, Mapping) and status >= 300 else None
+    mock = pending.mock
+    _record(
+        mock,
+        Call(
+            pending.operation,
+            pending.params,
+            pending.region,
+            mock.account,
+            pending.now,
+            status,
+            code,
+            pending.throttled,
+            pending.attempt,
+            None,
+            pending.api,
+        ),
+    )
+    if status < 300 and isinstance(parsed, Mapping):
+        ids = _message_ids(parsed)
+        _deliver(
+            mock,
+            pending.api,
+            pending.operation,
+            pending.result,
+            pending.region,
+            pending.now,
+            "moto",
+            ids,
+        )
+
+
+def _message_ids(parsed: Mapping[str, Any]) -> list[str | None]:
+    """The message ids of a parsed send answer, one per message, in order."""
+    if "MessageId" in parsed:
+        return [parsed["MessageId"]]
+    entries = parsed.get("Status") or parsed.get("BulkEmailEntryResults") or []
+    return [entry.get("MessageId") if isinstance(entry, Mapping) else None for entry in entries]
 
 
 def internal_failure(bug: BaseException, doing: str, request_id: str) -> SesError:
@@ -252,6 +394,13 @@ def explain_unanswered(mock: SesMock, request: PlainRequest) -> str:
     wire = wire_for(request)
     operation = wire.operation_of(request) if host.startswith("email") else None
     served = wire.served_names()
+    if operation in served and (wire.api, operation) in SENDS and deferred.pending.get():
+        return (
+            f"{wire.label} {operation}: moto's mock_aws is active, so pytest-sesmock checked the "
+            "send's configuration set and left the send to moto, but this client has no moto "
+            "handler (created before moto was imported?). Create the client after importing "
+            "moto, or inside mock_aws. The request was not sent."
+        )
     if operation in served:
         return (
             f"{wire.label} {operation} was sent by a botocore client that pytest-sesmock does "
@@ -259,10 +408,16 @@ def explain_unanswered(mock: SesMock, request: PlainRequest) -> str:
             "the mock with ses_mock.patch_client(client). The request was not sent."
         )
     if operation:
+        templates = (
+            " Declare the templates your sends use with ses_mock.add_template(...), or let "
+            "moto's mock_aws hold them."
+            if "Template" in operation
+            else ""
+        )
         return (
             f"{wire.label} operation {operation} is not mocked by pytest-sesmock (it serves "
             f"{', '.join(served)}) and no other in-process mock answered it; the request was "
-            "not sent."
+            f"not sent.{templates}"
         )
     return (
         f"pytest-sesmock is active and {request.method} {request.url} would have left the "

@@ -9,6 +9,7 @@ import itertools
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .. import catalogue
 from ..cache import BoundedCache
@@ -16,6 +17,9 @@ from ..errors import DeclarationError, SesError
 from .configuration_set import ConfigurationSet
 from .declaration import Declaration, DeclaredIdentity, DeclaredTopic
 from .known import Known
+
+if TYPE_CHECKING:
+    from ..sending.templates import Templates
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class Context:
     account: str
     region: str
     now: float = 0.0
+    defer: bool = False
+    """Another in-process mock (moto) answers this send once the set is checked."""
 
 
 Key = tuple[str, str, str]  # (account, region, configuration set name)
@@ -148,6 +154,8 @@ class Backend:
         self._layer_counts: dict[Place, int] = {}  # distinct names in the layers, when known
         self._own_delta: dict[Place, int] = {}  # what the own layer adds to (or hides from) them
         self._parent_extra: dict[Place, tuple[tuple[int, int], int]] = {}
+        self.own_templates: Templates = {}
+        """Email templates the test declared (``SesMock.add_template``)."""
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -161,6 +169,13 @@ class Backend:
         with STATE_LOCK:
             self._parent = parent
             self._parent_extra.clear()
+
+    @property
+    def templates(self) -> Templates:
+        """Every declared template, this mock's over the one it is nested in."""
+        if self.parent is None:
+            return self.own_templates
+        return {**self.parent.templates, **self.own_templates}
 
     def find(self, key: Key) -> ConfigurationSet | None:
         """The set under ``key`` in the nearest layer that has it, or None."""

@@ -9,8 +9,7 @@ declares none, without moto, is answered as before: anything well-formed is acce
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+from ..adapters import moto
 
 
 class Known:
@@ -29,19 +28,30 @@ class Known:
             known = known.parent
         return out
 
-    def identity_verified(self, domain: str, account: str, region: str) -> bool | None:
-        """Whether ``domain`` (or a domain above it) is verified; None when nothing is known."""
+    def _identities(self, account: str, region: str) -> set[str]:
         declared = {
             identity
             for known in self._chain()
             for (acc, reg, identity) in known.identities
             if (acc, reg) == (account, region)
         }
-        declared |= _moto_identities(account, region)
+        return declared | _moto_identities(account, region)
+
+    def identity_verified(self, domain: str, account: str, region: str) -> bool | None:
+        """Whether ``domain`` (or a domain above it) is verified; None when nothing is known."""
+        declared = self._identities(account, region)
         if not declared:
             return None
-        labels = domain.lower().split(".")
-        return any(".".join(labels[i:]) in declared for i in range(len(labels) - 1))
+        return _covered(domain, declared)
+
+    def sender_verified(self, address: str, account: str, region: str) -> bool | None:
+        """Whether a sender address, or its domain (or one above it), is verified; None when
+        nothing is known (SES: a verified domain lets any of its addresses send)."""
+        declared = self._identities(account, region)
+        if not declared:
+            return None
+        address = address.lower()
+        return address in declared or _covered(address.rpartition("@")[2], declared)
 
     def topic_exists(self, arn: str) -> bool | None:
         """Whether the topic ``arn`` exists; None when nothing is known about topics there."""
@@ -53,20 +63,13 @@ class Known:
         return arn in declared
 
 
-def _moto_backend(module: str, name: str, account: str, region: str) -> Any:
-    """moto's backend for a service, when moto is loaded and its mock is active; else None."""
-    core = sys.modules.get("moto.core.models")
-    stubber = getattr(core, "botocore_stubber", None)
-    if not getattr(stubber, "enabled", False) or module not in sys.modules:
-        return None
-    try:
-        return getattr(sys.modules[module], name)[account][region]
-    except Exception:  # another moto version's layout: know nothing rather than guess
-        return None
+def _covered(domain: str, declared: set[str]) -> bool:
+    labels = domain.lower().split(".")
+    return any(".".join(labels[i:]) in declared for i in range(len(labels) - 1))
 
 
 def _moto_identities(account: str, region: str) -> set[str]:
-    backend = _moto_backend("moto.ses.models", "ses_backends", account, region)
+    backend = moto.backend("moto.ses.models", "ses_backends", account, region)
     if backend is None:
         return set()
     found: set[str] = set()
@@ -76,5 +79,5 @@ def _moto_identities(account: str, region: str) -> set[str]:
 
 
 def _moto_topics(account: str, region: str) -> set[str]:
-    backend = _moto_backend("moto.sns.models", "sns_backends", account, region)
+    backend = moto.backend("moto.sns.models", "sns_backends", account, region)
     return set(getattr(backend, "topics", {}) or {}) if backend is not None else set()

@@ -1,0 +1,244 @@
+"""After a send was answered: the messages recorded, their events built and published.
+
+Called by the pipeline with the answer's message ids, whoever answered (pytest-sesmock, or moto
+with its own ids). A message without a configuration set publishes nothing (DOC); one whose set
+is gone by now publishes nothing either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..state.backend import STATE_LOCK, Context
+from . import destinations, events, templates
+from .ids import timestamp
+from .message import Message, bare
+from .operations import prepare, rejected
+from .outcomes import DELIVERED, Outcome, simulated
+from .records import PublishedEvent, SentMessage
+
+if TYPE_CHECKING:
+    from ..core.mock import SesMock
+
+
+def outcome_for(mock: SesMock, address: str) -> Outcome:
+    """What happens to ``address``: the test's choice (inner mocks first), the simulator's,
+    else delivered."""
+    key = bare(address).lower()
+    owner: SesMock | None = mock
+    while owner is not None:
+        chosen = owner.outcomes.get(key)
+        if chosen is not None:
+            return chosen
+        owner = owner._outer
+    return simulated(key) or DELIVERED
+
+
+def deliver(
+    mock: SesMock,
+    api: str,
+    operation: str,
+    sent: Sequence[tuple[Message, str]],
+    context: Context,
+    answered_by: str,
+) -> None:
+    """Record each sent message and publish its events to its set's destinations."""
+    for message, message_id in sent:
+        template = None
+        if message.templated and message.template_content is None:
+            template = templates.find(
+                mock.backend.templates, context.account, context.region, message.template or ""
+            )
+        failure = prepare(message, template)
+        record = SentMessage(
+            message_id,
+            operation,
+            api,
+            message.source,
+            tuple(message.destinations),
+            message.subject,
+            message.text,
+            message.html,
+            message.raw,
+            message.configuration_set,
+            dict(message.tags),
+            message.template,
+            message.template_data,
+            context.region,
+            context.account,
+            context.now,
+            answered_by,
+        )
+        published = _publish(mock, message, message_id, context, failure)
+        opened = failure is None and not rejected(message)
+        with STATE_LOCK:
+            # Nothing is kept by a mock that keeps no records (the serve command's: nothing
+            # outside its process could read them, and it runs for days).
+            owner: SesMock | None = mock if mock._recording else None
+            while owner is not None:  # the mocks around a nested one see its sends too
+                owner.messages.append(record)
+                owner.events.extend(published)
+                owner._sent[message_id] = Delivered(message, context, opened)
+                owner = owner._outer
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What an open or a click of a sent message needs: the message, when and where it was
+    sent, and whether it could be opened at all (not rejected, rendered)."""
+
+    message: Message
+    context: Context
+    openable: bool
+
+
+def _publish(
+    mock: SesMock, message: Message, message_id: str, context: Context, failure: str | None
+) -> list[PublishedEvent]:
+    writer = _writer(mock, message, message_id, context)
+    if writer is None:
+        return []
+    outcomes = [(address, outcome_for(mock, address)) for address in message.destinations]
+    return _to_destinations(
+        mock,
+        writer,
+        events.for_message(writer, outcomes, rejected=rejected(message), rendering_failure=failure),
+    )
+
+
+def _writer(
+    mock: SesMock, message: Message, message_id: str, context: Context
+) -> events.MailWriter | None:
+    name = message.configuration_set
+    if not name:
+        return None  # DOC: events are published only for a send through a configuration set
+    found = mock.backend.find((context.account, context.region, name))
+    if found is None or not found.event_destinations:
+        return None
+    return events.MailWriter(
+        message, message_id, context.account, context.region, context.now, name
+    )
+
+
+def _to_destinations(
+    mock: SesMock, writer: events.MailWriter, made: Sequence[events.Event]
+) -> list[PublishedEvent]:
+    found = mock.backend.find((writer.account, writer.region, writer.configuration_set))
+    if found is None:
+        return []
+    message, message_id, name = writer.message, writer.message_id, writer.configuration_set
+    tags = writer.tags(outgoing=True)
+    out: list[PublishedEvent] = []
+    for event in made:
+        out.extend(
+            destinations.publish(
+                found.event_destinations,
+                event,
+                message,
+                message_id,
+                tags,
+                writer.region,
+                writer.account,
+                name,
+            )
+        )
+    return out
+
+
+# An anchor's href and SES's link tags (DOC: ``ses:tags="name1:value1;name2:value2"``).
+_ANCHOR = re.compile(r"<a\s[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _anchors(html: str | None) -> list[dict[str, str]]:
+    out = []
+    for anchor in _ANCHOR.findall(html or ""):
+        found = {
+            m.group(1).lower(): m.group(2) or m.group(3) or "" for m in _ATTRIBUTE.finditer(anchor)
+        }
+        if "href" in found:
+            out.append(found)
+    return out
+
+
+def _link_tags(value: str) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {}
+    for part in value.split(";"):
+        name, sep, tag_value = part.partition(":")
+        if sep and name.strip():
+            tags.setdefault(name.strip(), []).append(tag_value.strip())
+    return tags
+
+
+def engage(
+    mock: SesMock,
+    message_id: str,
+    kind: str,
+    *,
+    link: str | None = None,
+    link_tags: Mapping[str, str] | None = None,
+    user_agent: str | None = None,
+) -> list[PublishedEvent]:
+    """A recipient opened the message (``kind`` ``Open``) or clicked a link in it (``Click``):
+    the event published to the set's destinations, as SES publishes it (DOC: the Open and
+    Click examples, which have no ``sourceArn``)."""
+    sent = mock._sent.get(message_id)
+    if sent is None:
+        known = ", ".join(mock._sent) or "none"
+        raise ValueError(f"no message {message_id!r} was sent through this mock (sent: {known})")
+    if not sent.openable:
+        raise ValueError(
+            f"message {message_id} was never delivered (rejected, or its template did not "
+            "render): nobody can open it"
+        )
+    message, context = sent.message, sent.context
+    writer = _writer(mock, message, message_id, context)
+    if writer is None:
+        return []  # SES tracks opens and clicks only of messages sent through a set
+    now = mock.time()
+    mail = writer.mail(stage="later")
+    mail.pop("sourceArn", None)
+    agent = user_agent or "Mozilla/5.0 (pytest-sesmock)"
+    if kind == "Open":
+        record: dict[str, object] = {
+            "eventType": "Open",
+            "mail": mail,
+            "open": {
+                "ipAddress": events.SOURCE_IP,
+                "timestamp": timestamp(now),
+                "userAgent": agent,
+            },
+        }
+    else:
+        anchors = _anchors(message.html)
+        if link is None:
+            if not anchors:
+                raise ValueError(
+                    f"message {message_id} has no link to click (no <a href> in its HTML)"
+                )
+            link = anchors[0]["href"]
+        if link_tags is not None:
+            tags = {str(name): [str(value)] for name, value in link_tags.items()}
+        else:
+            anchor = next((a for a in anchors if a["href"] == link), {})
+            tags = _link_tags(anchor.get("ses:tags", ""))
+        record = {
+            "eventType": "Click",
+            "click": {
+                "ipAddress": events.SOURCE_IP,
+                "link": link,
+                "linkTags": tags,
+                "timestamp": timestamp(now),
+                "userAgent": agent,
+            },
+            "mail": mail,
+        }
+    published = _to_destinations(mock, writer, [events.Event(kind, record, now)])
+    owner: SesMock | None = mock
+    while owner is not None:
+        owner.events.extend(published)
+        owner = owner._outer
+    return published
