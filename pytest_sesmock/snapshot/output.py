@@ -2,7 +2,8 @@
 
 The text depends only on what SES answered (and the header's command and date), so the same
 account gives the same bytes: sets sorted by region and name, members in the model's order,
-no request ids, no credentials, no account id (a test's mock answers for its own account).
+no request ids, no credentials, no ``account`` key (a test's mock answers for its own account;
+ARNs inside a set, an SNS topic's say, are the set's own data and stay).
 """
 
 from __future__ import annotations
