@@ -27,9 +27,11 @@ from typing import Any
 import boto3
 import pytest
 import yaml
+from botocore.model import StructureShape
 from botocore.session import Session
 
 from pytest_sesmock import SesMock, mock_ses
+from pytest_sesmock.protocols.model import V2
 from pytest_sesmock.server import SesServer
 from pytest_sesmock.snapshot import Key, _verify
 from pytest_sesmock.snapshot.drift import compare
@@ -37,7 +39,7 @@ from pytest_sesmock.snapshot.failure import SnapshotError
 from pytest_sesmock.snapshot.pacing import Pacer, backoff
 from pytest_sesmock.snapshot.progress import Progress
 from pytest_sesmock.snapshot.reading import READ_OPERATIONS, Reader, SetAnswers
-from pytest_sesmock.state.spelling import v2_output_members
+from pytest_sesmock.state.spelling import destination_types, v2_output_members, v2_shape
 
 TIMEOUT = 120  # seconds any subprocess may take: every wait here is bounded
 KEY_ID, SECRET = "AKIDSNAPSHOTTEST", "snapshot-test-secret-do-not-write"
@@ -84,27 +86,42 @@ MARKETING = {
 
 
 def newsletter() -> dict[str, Any]:
-    """A set with what only SES v2 can say, in v2's spelling (the model's sections only)."""
-    declared: dict[str, Any] = {
-        "Name": "newsletter",
-        "EventDestinations": [
+    """A set with what only SES v2 can say, in v2's spelling, as far as botocore's model goes
+    (older models lack EventBridge destinations, HTTPS policies, archiving ...)."""
+    destinations = [
+        {
+            "Name": "to-pinpoint",
+            "Enabled": False,
+            "MatchingEventTypes": ["BOUNCE", "DELIVERY_DELAY"],
+            "PinpointDestination": {
+                "ApplicationArn": "arn:aws:mobiletargeting:us-east-1:123456789012:apps/abc"
+            },
+        },
+    ]
+    if "EventBridgeDestination" in destination_types(V2):
+        destinations.append(
             {
                 "Name": "to-eventbridge",
                 "Enabled": True,
-                "MatchingEventTypes": ["SEND", "DELIVERY_DELAY"],
+                "MatchingEventTypes": ["SEND", "SUBSCRIPTION"],
                 "EventBridgeDestination": {
                     "EventBusArn": "arn:aws:events:us-east-1:123456789012:event-bus/default"
                 },
-            },
+            }
+        )
+    else:
+        destinations.append(
             {
-                "Name": "to-pinpoint",
-                "Enabled": False,
-                "MatchingEventTypes": ["BOUNCE"],
-                "PinpointDestination": {
-                    "ApplicationArn": "arn:aws:mobiletargeting:us-east-1:123456789012:apps/abc"
+                "Name": "to-firehose",
+                "Enabled": True,
+                "MatchingEventTypes": ["SEND", "SUBSCRIPTION"],
+                "KinesisFirehoseDestination": {
+                    "IamRoleArn": "arn:aws:iam::123456789012:role/ses-firehose",
+                    "DeliveryStreamArn": "arn:aws:firehose:us-east-1:123456789012:deliverystream/s",
                 },
-            },
-        ],
+            }
+        )
+    sections: dict[str, Any] = {
         "TrackingOptions": {"CustomRedirectDomain": "click.example.com", "HttpsPolicy": "REQUIRE"},
         "DeliveryOptions": {
             "TlsPolicy": "OPTIONAL",
@@ -123,12 +140,15 @@ def newsletter() -> dict[str, Any]:
             "SigningScheme": {"SmimeScheme": {"SignatureFormat": "DETACHED"}}
         },
     }
-    members = v2_output_members()
-    return {
-        key: value
-        for key, value in declared.items()
-        if key == "Name" or key in members or key in ("EventDestinations",)
-    }
+    declared: dict[str, Any] = {"Name": "newsletter", "EventDestinations": destinations}
+    for section, value in sections.items():
+        if section not in v2_output_members():
+            continue
+        shape = v2_shape(section)
+        if isinstance(value, dict) and isinstance(shape, StructureShape):
+            value = {key: item for key, item in value.items() if key in shape.members}
+        declared[section] = value
+    return declared
 
 
 DUBLIN = {
