@@ -681,6 +681,13 @@ def not_ses() -> Iterator[str]:
             id="unknown-profile",
         ),
         pytest.param(
+            "unknown-environment-profile",
+            2,
+            "AWS_PROFILE 'staging': no such profile in the AWS config and credentials files; "
+            "did you mean 'stage'?",
+            id="unknown-profile-from-the-environment",
+        ),
+        pytest.param(
             "no-region",
             2,
             "no region: give --region REGION (repeat it for more), or set AWS_DEFAULT_REGION "
@@ -732,6 +739,10 @@ def test_errors_are_one_line_and_leave_no_file(
         url = not_ses
     elif case == "unknown-profile":
         args += ["--profile", "prod"]
+    elif case == "unknown-environment-profile":
+        config = tmp_path.parent / f"{tmp_path.name}-aws-config"  # beside: tmp_path stays clean
+        config.write_text("[profile stage]\nregion = eu-west-1\n", encoding="utf-8")
+        env = {"AWS_PROFILE": "staging", "AWS_CONFIG_FILE": str(config)}
     elif case == "no-region":
         args = ["--output", "ses_mock.yaml"]
     elif case == "missing-directory":

@@ -125,15 +125,26 @@ def _session(profile: str | None) -> Session:
         session = Session(profile=profile)
         session.get_scoped_config()  # an unknown profile is refused here, not at the first call
     except boto.ProfileNotFound:
-        known = Session().available_profiles
+        # Named by --profile, else by the environment (AWS_PROFILE): say which, so it is found.
+        name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+        given = "--profile" if profile else "AWS_PROFILE"
+        known = _profiles()
         raise SnapshotError(
-            f"--profile {profile!r}: no such profile in the AWS config and credentials files"
-            f"{did_you_mean(str(profile), known)}",
+            f"{given} {name!r}: no such profile in the AWS config and credentials files"
+            f"{did_you_mean(str(name), known)}",
             USAGE,
         ) from None
     except boto.BotoCoreError as error:
         raise SnapshotError(f"cannot read the AWS configuration: {_line(error)}", USAGE) from None
     return session
+
+
+def _profiles() -> list[str]:
+    """The profiles of the AWS config and credentials files, as botocore reads them."""
+    try:
+        return list(Session(profile="default").full_config.get("profiles", {}))
+    except boto.BotoCoreError:
+        return []
 
 
 def _regions(
