@@ -1,11 +1,13 @@
-"""``python -m pytest_sesmock serve``: the SES mock as a local HTTP server, for other processes.
+"""``python -m pytest_sesmock``: ``serve`` (the SES mock as a local HTTP server, for other
+processes) and ``snapshot`` (a real account's configuration sets as ``ses_mock.yaml``; its code
+is in ``pytest_sesmock.snapshot``, imported only when it runs).
 
 The endpoint URL is the first line on stdout (flushed at once), so a script can start the server
 with ``--port 0`` and read the port it got. SIGINT and SIGTERM stop it gracefully: it stops
 accepting connections, answers the requests in flight (``STOP_TIMEOUT`` seconds at most), closes
 the rest and exits with status 0.
 Bad arguments and bad YAML are one line on stderr and exit status 2; a port that cannot be
-listened on, exit status 1.
+listened on, exit status 1. ``snapshot``'s exit statuses are in its module's docstring.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from types import FrameType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .adapters.server import SesServer
 from .core.mock import SesMock
@@ -46,7 +48,9 @@ def _port(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog=PROG, description="pytest-sesmock outside pytest: the SES mock as a local server."
+        prog=PROG,
+        description="pytest-sesmock outside pytest: the SES mock as a local server, and "
+        "snapshots of a real account's configuration sets as YAML.",
     )
     # Subparsers are built with the parent's class, so their errors are one line too.
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -87,7 +91,55 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--log-requests", action="store_true", help="write an access log line per request to stderr"
     )
+    _add_snapshot(commands)
     return parser
+
+
+def _add_snapshot(commands: Any) -> None:
+    snapshot = commands.add_parser(
+        "snapshot",
+        help="write a real account's configuration sets as ses_mock.yaml (reads only)",
+        description=(
+            "Read every configuration set of an SES account (DescribeConfigurationSet with all "
+            "four attribute names, and SES v2's GetConfigurationSet and event destinations) and "
+            "write them in the ses_mock.yaml format, sorted and stable. Only reads; paced at "
+            "one call a second per operation and region (SES's documented rate), throttling "
+            "retried. Credentials are botocore's usual ones (environment, profile, SSO)."
+        ),
+    )
+    snapshot.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="REGION",
+        help="a region to read; repeat for more (default: the profile's or AWS_DEFAULT_REGION; "
+        "with --check, the regions of the file)",
+    )
+    snapshot.add_argument("--profile", help="the AWS profile to use (default: botocore's choice)")
+    snapshot.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="send the calls to URL instead of SES's endpoint (a local SES, such as 'serve')",
+    )
+    target = snapshot.add_mutually_exclusive_group()
+    target.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the YAML to FILE, replacing it only once everything was read "
+        "(default: standard output)",
+    )
+    target.add_argument(
+        "--check",
+        metavar="FILE",
+        help="compare FILE with the account instead of writing; exit status 1 when they differ",
+    )
+    snapshot.add_argument(
+        "--name",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="only sets whose name matches PATTERN (shell-style: *, ?, [abc]); repeat for more",
+    )
 
 
 def _fail(message: str, status: int) -> int:
@@ -99,6 +151,10 @@ def _fail(message: str, status: int) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "snapshot":
+        from .snapshot import run
+
+        return run(args, sys.argv[1:] if argv is None else list(argv))
     try:
         mock = SesMock(region=args.region, rate_limit=args.rate_limit)
     except (DeclarationError, OptionError) as error:
