@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,9 +12,35 @@ from typing import Any
 import boto3
 import pytest
 
-# Imported here, before any pytester run: pytester's inline runs drop modules they imported, and
-# PyYAML's C extension cannot be imported a second time into a fresh ``yaml`` package.
+# Imported here, before any pytester run. pytester's inline runs drop, when they end, every module
+# first imported during the run, and a later test that imports it again gets a second copy:
+# PyYAML's C extension cannot be imported twice into a fresh ``yaml`` package; moto's SNS signs
+# with ``cryptography``, whose second copy has no registered hash algorithms (every event a later
+# test publishes fails, and its queue stays empty); a second ``rest_json`` module has a class the
+# pipeline never uses (a monkeypatch of it patches nothing). Which test runs first is random, so
+# everything a test or an inline run may load is loaded now.
 import yaml  # noqa: F401
+
+import pytest_sesmock
+from pytest_sesmock.adapters import moto as _moto_reader
+
+
+def _load_everything_a_run_may_import() -> None:
+    for found in pkgutil.walk_packages(pytest_sesmock.__path__, "pytest_sesmock."):
+        if not found.name.endswith("__main__"):  # it runs the command line
+            importlib.import_module(found.name)
+    if importlib.util.find_spec("moto") is None:
+        return
+    # The services moto loads lazily on their first call, as the tests and examples call them.
+    for service in ("ses", "sesv2", "sns", "sqs", "s3", "events", "firehose", "cloudwatch", "sts"):
+        for part in ("models", "responses", "urls"):
+            importlib.import_module(f"moto.{service}.{part}")
+    importlib.import_module("moto.moto_api._internal.models")
+    importlib.import_module("moto.iam.access_control")
+    assert _moto_reader.stubber() is not None  # what the mock reads of moto is loaded now
+
+
+_load_everything_a_run_may_import()
 
 _AWS_VARIABLES = (
     "AWS_ACCESS_KEY_ID",
