@@ -128,6 +128,7 @@ def test_the_users_real_key_is_never_used(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALUSERKEY00000")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real/secret")
     ses_mock.add_configuration_set(marketing())
+    ses_mock.sign_requests = True  # the signing step exercised: with the fake async credentials
     seen: list[str] = []
 
     async def describe() -> None:
@@ -471,3 +472,26 @@ def test_the_readme_example_runs(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_readme_async=section.split("```python\n", 1)[1].split("```")[0])
     result = pytester.runpytest("-p", "no:randomly", "-W", "ignore::DeprecationWarning")
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("sign", [False, True])
+def test_unsigned_unless_asked_to_sign(sign: bool) -> None:
+    seen: list[Any] = []
+
+    async def describe() -> str:
+        async with client() as ses:
+            ses.meta.events.register(
+                "before-send.ses.DescribeConfigurationSet",
+                lambda request, **_: seen.append(request.headers.get("Authorization")),
+            )
+            out = await ses.describe_configuration_set(ConfigurationSetName="marketing")
+        return str(out["ConfigurationSet"]["Name"])
+
+    with SesMock(region="us-east-1", sign_requests=sign) as mock:
+        mock.add_configuration_set(marketing())
+        assert run(describe()) == "marketing"
+    (authorization,) = seen
+    if sign:
+        assert b"AKIASESMOCKTESTING00" in authorization
+    else:
+        assert authorization is None

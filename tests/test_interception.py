@@ -69,7 +69,9 @@ def test_install_is_idempotent(ses_mock: SesMock, monkeypatch: pytest.MonkeyPatc
     seen: list[str] = []
     original = ses_mock.answer
     monkeypatch.setattr(
-        ses_mock, "answer", lambda request, **kw: seen.append("x") or original(request, **kw)
+        ses_mock,
+        "answer",
+        lambda request, *a, **kw: seen.append("x") or original(request, *a, **kw),
     )
     assert _name(boto3.client("ses", region_name="us-east-1")) == "marketing"
     assert seen == ["x"]
@@ -165,22 +167,25 @@ def test_fake_credentials_when_none_resolve(ses: Any) -> None:
 def test_real_credentials_are_left_alone_and_not_sent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALUSERKEY00000")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real/secret/never/stored")
-    authorizations: list[str] = []
+    authorizations: list[bytes | None] = []
     ses = boto3.client("ses", region_name="us-east-1")
     # A more specific event runs before the mock's handler (later ones are skipped once it
     # answered), so this one sees every request the mock reads.
     ses.meta.events.register(
         "before-send.ses.DescribeConfigurationSet",
-        lambda request, **_: authorizations.append(request.headers["Authorization"].decode()),
+        lambda request, **_: authorizations.append(request.headers.get("Authorization")),
     )
-    with SesMock() as mock:
-        mock.add_configuration_set(marketing())
-        assert _name(ses) == "marketing"
-        assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAREALUSERKEY00000"
-        assert "real/secret" not in repr(vars(mock))
+    for sign in (False, True):
+        with SesMock(sign_requests=sign) as mock:
+            mock.add_configuration_set(marketing())
+            assert _name(ses) == "marketing"
+            assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAREALUSERKEY00000"
+            assert "real/secret" not in repr(vars(mock))
     assert os.environ["AWS_SECRET_ACCESS_KEY"] == "real/secret/never/stored"
-    assert authorizations
-    assert all(FAKE_ACCESS_KEY_ID in a for a in authorizations)
+    unsigned, signed = authorizations
+    assert unsigned is None  # by default nothing is signed: no key at all on the request
+    assert signed is not None
+    assert FAKE_ACCESS_KEY_ID in signed.decode()  # signing asked for: with the fake key
 
 
 def test_stop_is_idempotent_and_start_twice_is_refused() -> None:

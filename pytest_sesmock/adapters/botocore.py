@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import functools
 import sys
+import weakref
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
+import botocore
 import botocore.session
 from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -27,7 +30,7 @@ from botocore.httpsession import URLLib3Session
 from ..core.active import active
 from ..errors import NotMockedError
 from . import aiobotocore, backoff
-from .environment import FAKE_CREDENTIALS
+from .environment import FAKE_ACCESS_KEY_ID, FAKE_CREDENTIALS
 from .network import is_aws_host
 
 if TYPE_CHECKING:
@@ -56,13 +59,20 @@ class _Body:
         return data
 
 
+# What before-sign learns of the request being sent in this thread or task: (region, attempt).
+_signing: ContextVar[tuple[str | None, int | None]] = ContextVar(
+    "pytest_sesmock_signing", default=(None, None)
+)
+
+
 def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     """Answer an SES request from the innermost active mock."""
     if not active:
         return None
     mock = active[-1]
+    region, attempt = _signing.get()
     # Another handler (moto's) may answer after us: a send moto answers is only checked here.
-    answer = mock.answer(request, others_may_answer=True)
+    answer = mock.answer(request, region, attempt, others_may_answer=True)
     backoff.note_answering(mock if answer is not None else None)
     if answer is None:
         return None
@@ -72,18 +82,49 @@ def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     return MockResponse(request.url, answer.status, cast(Any, answer.headers), _Body(answer.body))
 
 
-def on_before_sign(request: Any, request_signer: object = None, **_: Any) -> None:
-    """Sign SES requests with fake credentials while a mock answers them.
+def on_before_sign(
+    request: Any,
+    request_signer: object = None,
+    region_name: str | None = None,
+    signature_version: object = None,
+    **_: Any,
+) -> None:
+    """While a mock is active: what the ``before-send`` that follows needs to know, and fake
+    credentials for the SES requests that are signed.
 
-    This also lets a client that was created before any credentials existed sign at all, and
-    keeps a user's real secret key out of requests that only the mock will read. An aiobotocore
-    client's signer awaits its credentials, so it gets the async kind (and the answer to its
-    request will be one it can await).
+    Signed requests are those the mock does not answer (moto's, a local endpoint's) and every
+    request when the mock asks for signing. Fake credentials let a client that was created before
+    any credentials existed sign at all, and keep a user's real secret key out of SES requests.
+    An aiobotocore client's signer awaits its credentials, so it gets the async kind (and the
+    answer to its request will be one it can await).
     """
     if active:
         is_async = aiobotocore.note_signer(request_signer)
-        fake = aiobotocore.credentials() if is_async else FAKE_CREDENTIALS
-        request.context.setdefault("signing", {})["request_credentials"] = fake
+        signing = request.context.setdefault("signing", {})
+        if signature_version is not botocore.UNSIGNED:  # unsigned: no credentials are read
+            signing["request_credentials"] = (
+                aiobotocore.credentials() if is_async else FAKE_CREDENTIALS
+            )
+        # The region the request is for, as the signature's scope would name it (an unsigned
+        # request to a custom endpoint_url has no scope to read it from), and its attempt.
+        retries = request.context.get("retries")
+        attempt = retries.get("attempt") if retries else None
+        _signing.set((signing.get("region") or region_name, attempt))
+
+
+def on_choose_signer(event_name: str = "", **_: Any) -> Any:
+    """Leave unsigned the requests the active mock will answer: nobody checks the signature.
+
+    Decided per operation (``choose-signer.ses.DescribeConfigurationSet``); inert when no mock is
+    active, for other services, for SES operations the mock does not answer (moto's, a local
+    endpoint's), and when the mock asks for signing (``sign_requests=True``).
+    """
+    if not active or active[-1].sign_requests:
+        return None
+    from ..core.pipeline import serves  # loaded with any mock: the plugin's import stays cheap
+
+    api, _dot, operation = event_name.partition(".")[2].partition(".")
+    return botocore.UNSIGNED if serves(api, operation) else None
 
 
 def on_needs_retry(response: Any = None, operation: Any = None, **_: Any) -> None:
@@ -120,6 +161,7 @@ _HANDLERS = (
         for event, handler in (
             ("before-send", on_before_send),
             ("before-sign", on_before_sign),
+            ("choose-signer", on_choose_signer),
             ("needs-retry", on_needs_retry),
             ("after-call", on_after_call),
             ("after-call-error", on_after_call),
@@ -164,10 +206,33 @@ def _registering(create_client: Any) -> Any:
     @functools.wraps(create_client)
     def create_client_with_handlers(self: Any, *args: Any, **kwargs: Any) -> Any:
         _register(self.get_component("event_emitter"))
+        if active:
+            _sessions_while_active.add(self)
         return create_client(self, *args, **kwargs)
 
     create_client_with_handlers._sesmock = True  # type: ignore[attr-defined]
     return create_client_with_handlers
+
+
+# Sessions that made clients while a mock was active: they may have resolved (and cached) the
+# fake credentials the environment held then.
+_sessions_while_active: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def forget_fake_credentials() -> None:
+    """Sessions that cached the fake credentials while a mock was active forget them.
+
+    A session resolves its credentials once and keeps them; boto3's default session would go on
+    signing with the mock's fake key after the test that activated it (botocore keeps no public
+    way to forget them, hence its private attribute).
+    """
+    boto3 = sys.modules.get("boto3")
+    default = getattr(getattr(boto3, "DEFAULT_SESSION", None), "_session", None)
+    for session in [*_sessions_while_active, *([default] if default is not None else [])]:
+        cached = getattr(session, "_credentials", None)
+        if getattr(cached, "access_key", None) == FAKE_ACCESS_KEY_ID:
+            session._credentials = None
+    _sessions_while_active.clear()
 
 
 def patch_client(client: Any) -> None:
@@ -189,25 +254,31 @@ def _first_answer_only(emit: Any) -> Any:
 
     botocore takes the first answer anyway (``first_non_none_response``), but calls every other
     handler too: after we answered, moto's would still act on the request (and raise for the
-    operations it lacks). Other events, and emitters of other kinds (aiobotocore's, whose
-    ``_emit`` is a coroutine), are left as they are.
+    operations it lacks). Other events are emitted as before.
+
+    Every event of every client goes through this while a mock is active, so for botocore's own
+    ``emit`` (``return self._emit(event_name, kwargs)``) it is that one line with the stop added:
+    no second frame, no second copy of the arguments. ``_emit`` takes the same arguments in
+    aiobotocore's emitter (where it is a coroutine), which inherits this ``emit``.
     """
+    if emit is not _BOTOCORE_EMIT:  # another library's emit: call it, stopping ours only
 
-    @functools.wraps(emit)
-    def emit_first_answer(self: HierarchicalEmitter, event_name: str, **kwargs: Any) -> Any:
-        if event_name.startswith("before-send.") and _emit_of(self) is _SYNC_EMIT:
-            handler, response = self.emit_until_response(event_name, **kwargs)
-            return [(handler, response)] if response is not None else []
-        return emit(self, event_name, **kwargs)
+        @functools.wraps(emit)
+        def emit_through(self: HierarchicalEmitter, event_name: str, **kwargs: Any) -> Any:
+            if event_name.startswith("before-send."):
+                return self._emit(event_name, kwargs, True)  # type: ignore[attr-defined]
+            return emit(self, event_name, **kwargs)
 
-    return emit_first_answer
-
-
-def _emit_of(emitter: HierarchicalEmitter) -> Any:
-    return getattr(type(emitter), "_emit", None)
+        return emit_through
+    return stop_at_first_answer
 
 
-_SYNC_EMIT = _emit_of(HierarchicalEmitter())
+def stop_at_first_answer(self: Any, event_name: str, **kwargs: Any) -> Any:
+    """botocore's ``emit``, with ``stop_on_response`` for ``before-send`` events."""
+    return self._emit(event_name, kwargs, event_name.startswith("before-send."))
+
+
+_BOTOCORE_EMIT = HierarchicalEmitter.emit
 
 
 def _guarded(send: Any) -> Any:

@@ -125,6 +125,9 @@ class _Patches:
             self._requests = None
         self.journal.undo()
         self.environment.stop()
+        from ..adapters import botocore
+
+        botocore.forget_fake_credentials()
 
 
 _patches = _Patches()

@@ -39,7 +39,8 @@ class SesMock:
 
     Use it through the ``ses_mock`` fixture, the ``ses_mock`` marker, ``mock_ses`` or as a context
     manager. ``region`` is the default region of declarations and of requests whose region cannot
-    be told; ``account`` is the account every request is answered for; ``rate_limit`` is
+    be told; ``account`` is the account every request is answered for; ``sign_requests=True``
+    has botocore sign the requests it answers (left unsigned by default); ``rate_limit`` is
     ``"off"``, ``"track"`` (the default) or ``"enforce"``.
     """
 
@@ -49,6 +50,7 @@ class SesMock:
         region: str | None = None,
         account: str | None = None,
         rate_limit: str | None = None,
+        sign_requests: bool | None = None,
     ) -> None:
         region = region or default_region()
         account = account or DEFAULT_ACCOUNT
@@ -58,6 +60,9 @@ class SesMock:
         self.region: str = region
         self.account: str = account
         self.rate_limit: str = check_rate_limit(rate_limit) or DEFAULT_RATE_LIMIT
+        self.sign_requests: bool = bool(sign_requests)
+        """Whether botocore signs the requests this mock answers (by default it does not: nobody
+        checks the signature, and signing is most of a call's cost)."""
         self.backend = Backend()
         self.calls: list[Call] = []
         """Every call answered while active, in order (``clear_calls()`` empties it)."""
@@ -474,11 +479,19 @@ class SesMock:
 
     # -- answering (the hot path) --------------------------------------------------------------
 
-    def answer(self, request: PlainRequest, *, others_may_answer: bool = False) -> Answer | None:
+    def answer(
+        self,
+        request: PlainRequest,
+        region: str | None = None,
+        attempt: int | None = None,
+        *,
+        others_may_answer: bool = False,
+    ) -> Answer | None:
         """The plain answer to one SES request, or None for an operation this mock does not
-        serve. Every adapter calls this (see ``core.pipeline``); botocore's says
-        ``others_may_answer``, as moto's handler may answer a send after ours."""
-        return pipeline.answer(self, request, others_may_answer=others_may_answer)
+        serve. Every adapter calls this (see ``core.pipeline``); ``region`` and ``attempt`` are
+        the client's, when the adapter knows them; botocore's says ``others_may_answer``, as
+        moto's handler may answer a send after ours."""
+        return pipeline.answer(self, request, region, attempt, others_may_answer=others_may_answer)
 
     def throttling_error(self) -> SesError:
         """What a call over an enforced rate limit is answered with."""

@@ -13,6 +13,7 @@ answer and publishes the events. Either way the events are published here, after
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import traceback
@@ -54,6 +55,19 @@ SENDS = frozenset(
 def wire_for(request: PlainRequest) -> Wire:
     """The API a request is for: SES v2's paths start with ``/v2/``; the rest is v1's Query."""
     url = request.url
+    known = _wire_of_url.get(url)
+    if known is not None:
+        return known
+    wire = _wire_of(url)
+    if len(_wire_of_url) < 1024:  # v1's URL is the endpoint alone: a handful in practice
+        _wire_of_url[url] = wire
+    return wire
+
+
+_wire_of_url: dict[str, Wire] = {}
+
+
+def _wire_of(url: str) -> Wire:
     # The path starts after the scheme and host: "https://email.us-east-1.amazonaws.com/v2/..."
     host = url.find("//")
     path = url.find("/", host + 2 if host >= 0 else 0)
@@ -73,23 +87,40 @@ def _wires(api: str) -> Wire:
     return v1.wire()
 
 
-def request_id() -> str:
-    """A random (version 4) UUID, as SES's request ids are; cheaper than ``str(uuid4())``."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40
-    raw[8] = (raw[8] & 0x3F) | 0x80
+def _uuid_prefix() -> str:
+    raw = bytearray(os.urandom(10))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC 4122 variant
     text = raw.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-"
+
+
+_REQUEST_IDS = itertools.count(int.from_bytes(os.urandom(5), "big"))
+_PREFIX = _uuid_prefix()
+
+
+def request_id() -> str:
+    """A version 4 UUID, as SES's request ids are: a random prefix for this process, then a
+    counter, so every id is unique (and costs far less than ``str(uuid4())`` per call)."""
+    return f"{_PREFIX}{next(_REQUEST_IDS) & 0xFFFFFFFFFFFF:012x}"
+
+
+_attempts: dict[object, int] = {}
 
 
 def _attempt(header: str | bytes | None) -> int:
     """The attempt number in ``amz-sdk-request: attempt=2; max=3``; 1 when absent."""
-    if isinstance(header, bytes):
-        header = header.decode("latin-1")
-    if not header or not header.startswith("attempt="):
-        return 1
-    number = header[8:].partition(";")[0].strip()
-    return int(number) if number.isdigit() else 1
+    known = _attempts.get(header)
+    if known is not None:
+        return known
+    text = header.decode("latin-1") if isinstance(header, bytes) else header
+    number = 1
+    if text and text.startswith("attempt="):
+        digits = text[8:].partition(";")[0].strip()
+        number = int(digits) if digits.isdigit() else 1
+    if len(_attempts) < 256:  # a handful of values in practice (attempt=N; max=M)
+        _attempts[header] = number
+    return number
 
 
 def _decode(mock: SesMock, wire: Wire, request: PlainRequest) -> Decoded | None:
@@ -122,14 +153,43 @@ def _request_size(request: PlainRequest) -> int:
     return len(request.url) + (len(body) if isinstance(body, (str, bytes, bytearray)) else 0)
 
 
+@cache
+def _served(api: str) -> frozenset[str]:
+    from .names import served
+
+    return frozenset(served(api))
+
+
+def serves(api: str, operation: str) -> bool:
+    """Whether the mock answers this operation of this API (``ses``, ``sesv2``) itself.
+
+    A send is moto's to answer while moto is active (we only check its configuration set).
+    """
+    if api not in (V1, V2) or operation not in _served(api):
+        return False
+    if (api, operation) in SENDS:
+        from ..adapters import moto
+
+        return not moto.active()
+    return True
+
+
 def answer(
-    mock: SesMock, request: PlainRequest, *, others_may_answer: bool = False
+    mock: SesMock,
+    request: PlainRequest,
+    region: str | None = None,
+    attempt: int | None = None,
+    *,
+    others_may_answer: bool = False,
 ) -> Answer | None:
     """``mock``'s answer to one request, or None for an operation it does not serve.
 
     Whatever goes wrong inside, the caller gets an AWS error (``InternalFailure`` for a bug of
     ours, its traceback on standard error), and the call is recorded once.
 
+    ``region`` is the region the client signs for and ``attempt`` the retry it is on, when its
+    adapter knows them (a request left unsigned carries no credential scope to read the region
+    from; the attempt is otherwise read from the ``amz-sdk-request`` header).
     ``others_may_answer``: the adapter lets another in-process mock answer after us (botocore's
     ``before-send``); then a send that moto answers is checked here and left to moto (None).
     """
@@ -144,10 +204,16 @@ def answer(
     operation = served.name
     headers = request.headers
     url = request.url
-    # The endpoint host usually tells the region; the signature is read only when it does not.
-    region = region_of(url, None) or region_of(url, headers.get("Authorization")) or mock.region
+    # The endpoint host usually tells the region; else the client's (from its adapter), else the
+    # signature's credential scope (server mode, requests).
+    region = (
+        region_of(url, None)
+        or region
+        or region_of(url, headers.get("Authorization"))
+        or mock.region
+    )
     rid = request_id()
-    attempt = _attempt(headers.get("amz-sdk-request"))
+    attempt = attempt or _attempt(headers.get("amz-sdk-request"))
     sending = (served.api, operation) in SENDS
     result: Any = None
     # One call at a time, whole: the clock, the limiter, the state, the answer and the record

@@ -34,6 +34,7 @@ def mock_ses(
     account: str | None = None,
     rate_limit: str | None = None,
     assert_all_described: bool | None = None,
+    sign_requests: bool | None = None,
 ) -> MockSes: ...
 
 
@@ -43,7 +44,8 @@ def mock_ses(target: Any = None, /, **options: Any) -> Any:
     ``@mock_ses`` (bare, as moto users write ``@mock_aws``) and ``@mock_ses()`` are the same.
     Takes the same options as the ``ses_mock`` marker, with the same defaults:
     ``configuration_sets`` (declarations), ``yaml`` (a file, relative to the file that calls
-    ``mock_ses``), ``region``, ``account``, ``rate_limit`` and ``assert_all_described``.
+    ``mock_ses``), ``region``, ``account``, ``rate_limit``, ``assert_all_described`` and
+    ``sign_requests``.
     Declarations and the YAML file are checked here, once. Each activation is a fresh
     ``SesMock``; inside another active mock it sees that mock's sets too, and its own disappear
     when it ends. ``with mock_ses() as ses:`` gives the ``SesMock``; a decorated function reaches
@@ -73,6 +75,7 @@ class MockSes:
         account: str | None = None,
         rate_limit: str | None = None,
         assert_all_described: bool | None = None,
+        sign_requests: bool | None = None,
     ) -> None:
         given = {
             "configuration_sets": configuration_sets,
@@ -83,6 +86,7 @@ class MockSes:
             "account": account,
             "rate_limit": rate_limit,
             "assert_all_described": assert_all_described,
+            "sign_requests": sign_requests,
         }
         self.options = check_options({k: v for k, v in given.items() if v is not None})
         self.layers = declared_layers(self.options, base)
@@ -98,6 +102,18 @@ class MockSes:
             account=self.options.account or (outer.account if outer else None),
             rate_limit=self.options.rate_limit
             or (outer.rate_limit if outer else defaults.rate_limit),
+            sign_requests=next(
+                (
+                    value
+                    for value in (
+                        self.options.sign_requests,
+                        outer.sign_requests if outer else None,
+                        defaults.sign_requests,
+                    )
+                    if value is not None
+                ),
+                None,
+            ),
         )
         for layer in self.layers:
             mock.add_layer(layer)

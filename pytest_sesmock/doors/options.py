@@ -29,6 +29,7 @@ class Options:
     account: str | None = None
     rate_limit: str | None = None
     assert_all_described: bool | None = None
+    sign_requests: bool | None = None
 
 
 _NAMES = (
@@ -40,6 +41,7 @@ _NAMES = (
     "account",
     "rate_limit",
     "assert_all_described",
+    "sign_requests",
 )
 
 
@@ -74,8 +76,12 @@ def check_options(given: Mapping[str, Any]) -> Options:
     strict = given.get("assert_all_described")
     if strict is not None and not isinstance(strict, bool):
         raise OptionError(f"assert_all_described must be True or False; got {strict!r}")
+    sign = given.get("sign_requests")
+    if sign is not None and not isinstance(sign, bool):
+        raise OptionError(f"sign_requests must be True or False; got {sign!r}")
     return Options(
         assert_all_described=strict,
+        sign_requests=sign,
         configuration_sets=tuple(sets),
         **lists,
         yaml=None if yaml is None else str(yaml),
@@ -100,6 +106,7 @@ class Defaults:
 
     region: str | None = None
     rate_limit: str | None = None
+    sign_requests: bool | None = None
 
 
 # The plugin pushes its session's defaults and pops them at the end; pytester nests sessions.

@@ -50,6 +50,7 @@ class _Plan:
     rate_limit: str | None = None
     assert_all_described: bool | None = None
     layers: Layers = ()
+    sign_requests: bool | None = None
 
 
 class _Session:
@@ -122,16 +123,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("ses_mock_region", "default region of the SES mock")
     parser.addini("ses_mock_rate_limit", "rate-limit mode of the SES mock: off, track or enforce")
+    group.addoption(
+        "--ses-mock-sign-requests",
+        action="store_true",
+        default=None,
+        help="have botocore sign the requests the SES mock answers (overrides "
+        "ses_mock_sign_requests; by default they are left unsigned, which is faster)",
+    )
+    parser.addini(
+        "ses_mock_sign_requests",
+        "have botocore sign the requests the SES mock answers (true/false; default false)",
+        type="bool",
+        default=None,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "ses_mock(configuration_sets=[...], identities=[...], sns_topics=[...], yaml=None, "
-        "region=None, account=None, rate_limit=None, assert_all_described=None): activate "
+        "region=None, account=None, rate_limit=None, assert_all_described=None, "
+        "sign_requests=None): activate "
         "pytest-sesmock for this test, with these declarations (identities and sns_topics: what "
         "the account has, checked as SES checks them); assert_all_described=True fails the test "
-        "at teardown when a declared set was never described",
+        "at teardown when a declared set was never described; sign_requests=True has botocore "
+        "sign the requests the mock answers (unsigned by default)",
     )
     try:
         region = config.getoption("ses_mock_region") or config.getini("ses_mock_region") or None
@@ -150,7 +166,15 @@ def pytest_configure(config: pytest.Config) -> None:
             project = (load_yaml(base / (yaml_option or yaml_ini)).layer,)
     except (OptionError, DeclarationError) as error:
         raise pytest.UsageError(f"pytest-sesmock: {error}") from None
-    defaults = Defaults(region=region, rate_limit=rate_limit)
+    sign_option = config.getoption("ses_mock_sign_requests")
+    sign_requests = (
+        sign_option if sign_option is not None else config.getini("ses_mock_sign_requests")
+    )
+    defaults = Defaults(
+        region=region,
+        rate_limit=rate_limit,
+        sign_requests=bool(sign_requests) if sign_requests is not None else None,
+    )
     push_defaults(defaults)
     directories = _found.setdefault(config.pluginmanager, {})  # filled on as conftests load
     config.stash[_SESSION] = _Session(defaults, project, directories)
@@ -240,6 +264,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         hints.clear()  # shown once, in the first phase that failed
 
 
+def _first(*values: bool | None) -> bool | None:
+    """The first value given (``False`` counts), else None."""
+    return next((value for value in values if value is not None), None)
+
+
 def _plan(node: Any) -> _Plan:
     """What the ``ses_mock`` markers on ``node`` and its parents ask for."""
     session = node.config.stash[_SESSION]
@@ -248,7 +277,7 @@ def _plan(node: Any) -> _Plan:
     # Closest first: the first value of an option wins; declarations add up, farthest first.
     for marked, mark in node.iter_markers_with_node("ses_mock"):
         options, mark_layers = session.checked_mark(mark, Path(marked.path).parent)
-        for option in ("region", "account", "rate_limit", "assert_all_described"):
+        for option in ("region", "account", "rate_limit", "assert_all_described", "sign_requests"):
             if chosen.get(option) is None:
                 chosen[option] = getattr(options, option)
         layers[:0] = mark_layers
@@ -271,6 +300,11 @@ def _active_mock(request: pytest.FixtureRequest, plan: _Plan, directory: Path) -
             account=plan.account or (outer.account if outer else None),
             rate_limit=plan.rate_limit
             or (outer.rate_limit if outer else session.defaults.rate_limit),
+            sign_requests=_first(
+                plan.sign_requests,
+                outer.sign_requests if outer else None,
+                session.defaults.sign_requests,
+            ),
         )
         for layer in session.directory_layers(directory):
             mock.add_layer(layer)
