@@ -56,3 +56,31 @@ def test_running_pytest_twice_in_one_process_registers_once(pytester: pytest.Pyt
     )
     for _ in range(2):
         pytester.runpytest().assert_outcomes(passed=1)
+
+
+# What a suite that never uses the mock pays for the plugin: nothing heavy, and none of the mock.
+_LOADED_BY_THE_PLUGIN = """
+import sys
+import pytest, botocore.session, botocore.client
+before = set(sys.modules)
+import pytest_sesmock.doors.plugin
+print("\\n".join(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_importing_the_plugin_loads_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", _LOADED_BY_THE_PLUGIN], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "pytest_sesmock.adapters.botocore" in loaded  # the hooks are in: the check can fail
+    heavy = ("yaml", "responses", "freezegun", "time_machine", "requests", "waitress", "moto")
+    heavy += ("asyncio", "aiobotocore")
+    assert [m for m in loaded if m.split(".")[0] in heavy or m == "http.server"] == []
+    # The mock itself (its pipeline, protocols, APIs and state) loads with the first SesMock.
+    mock_modules = ("pytest_sesmock.core.pipeline", "pytest_sesmock.core.mock")
+    assert [
+        m for m in loaded if m in mock_modules or m.startswith("pytest_sesmock.protocols")
+    ] == []

@@ -9,8 +9,9 @@ supplies them (nothing here is imported unless aiobotocore is):
   body has an ``async read()`` (and the ``raw_headers`` aiobotocore up to 2.20 reads);
 - retry backoff and the adaptive bucket wait with ``asyncio`` (``anyio`` for httpx clients), and
   the HTTP sessions are aiohttp's or httpx's: ``patch`` makes those waits free after an answer of
-  ours, refuses real AWS endpoints before any DNS lookup, and stops ``before-send`` at its first
-  answer, as ``adapters.botocore`` does for sync clients.
+  ours and refuses real AWS endpoints before any DNS lookup. ``before-send`` stops at its first
+  answer as for sync clients: aiobotocore's emitter inherits the ``emit`` that
+  ``adapters.botocore`` patches.
 
 Which kind of client a request comes from is told by its signer (the ``request_signer`` that
 ``before-sign`` receives): aiobotocore's is an ``AioRequestSigner``. The answer is remembered in a
@@ -19,7 +20,6 @@ context variable, per asyncio task, for the ``before-send`` that follows.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import importlib
 from collections.abc import Callable
@@ -66,11 +66,16 @@ class _AioBody:
     """What ``AioAWSResponse.content`` awaits: an ``async read()``; and ``raw_headers``, which
     aiobotocore up to 2.20 builds the response headers from."""
 
-    __slots__ = ("_data", "raw_headers")
+    __slots__ = ("_data", "_headers")
 
     def __init__(self, data: bytes, headers: dict[str, str]) -> None:
         self._data = data
-        self.raw_headers = tuple((k.lower().encode(), v.encode()) for k, v in headers.items())
+        self._headers = headers
+
+    @property
+    def raw_headers(self) -> tuple[tuple[bytes, bytes], ...]:
+        # Built only when read (aiobotocore up to 2.20): later versions never ask.
+        return tuple((k.lower().encode(), v.encode()) for k, v in self._headers.items())
 
     async def read(self, *_: Any, **__: Any) -> bytes:
         data, self._data = self._data, b""
@@ -107,13 +112,18 @@ def patch(journal: Journal) -> Callable[[], None]:
 
 
 def _patch(journal: Journal) -> None:
+    import asyncio  # here, not at the top: the plugin's import stays cheap for sync suites
+
     import aiobotocore.endpoint as endpoint
     import aiobotocore.hooks as hooks
     import aiobotocore.httpsession as httpsession
     import aiobotocore.retries.bucket as bucket
 
     emitter = hooks.AioHierarchicalEmitter
-    journal.set(emitter, "emit", _first_answer_only)
+    if "emit" in vars(emitter):  # none so far: it inherits botocore's, patched in adapters.botocore
+        from .botocore import stop_at_first_answer
+
+        journal.set(emitter, "emit", stop_at_first_answer)
     journal.set(endpoint, "asyncio", _EndpointAsyncio(asyncio))
     journal.set(bucket, "asyncio", _BucketAsyncio(asyncio))
     anyio_endpoint = getattr(endpoint, "AnyioEndpoint", None)  # httpx clients, 3.9 and later
@@ -131,22 +141,6 @@ def _patch(journal: Journal) -> None:
     session = getattr(httpx, "HttpxSession", None)
     if session is not None:
         journal.set(session, "send", _guarded(session.send))
-
-
-def _first_answer_only(self: Any, event_name: str, **kwargs: Any) -> Any:
-    """``AioHierarchicalEmitter.emit``: a ``before-send`` event stops at its first answer.
-
-    As for sync clients (see ``adapters.botocore``): after we answered, no other mock acts on
-    the request. Other events are emitted as aiobotocore emits them.
-    """
-    if event_name.startswith("before-send."):
-        return _until_answer(self, event_name, kwargs)
-    return self._emit(event_name, kwargs)
-
-
-async def _until_answer(emitter: Any, event_name: str, kwargs: dict[str, Any]) -> Any:
-    handler, answer = await emitter.emit_until_response(event_name, **kwargs)
-    return [(handler, answer)] if answer is not None else []
 
 
 def _guarded(send: Any) -> Any:
@@ -167,9 +161,9 @@ class _EndpointAsyncio(backoff.ModuleProxy):
     async def sleep(self, delay: float, result: Any = None) -> Any:
         mock = backoff.take_backoff()
         if mock is None:
-            return await asyncio.sleep(delay, result)
+            return await self._module.sleep(delay, result)
         backoff.skip(mock, delay)
-        await asyncio.sleep(0)  # still let other tasks run, as a real sleep would
+        await self._module.sleep(0)  # still let other tasks run, as a real sleep would
         return result
 
 
@@ -179,12 +173,12 @@ class _BucketAsyncio(backoff.ModuleProxy):
     async def wait_for(self, awaitable: Any, timeout: float | None) -> Any:
         mock = backoff.answering()
         if mock is None or timeout is None:
-            return await asyncio.wait_for(awaitable, timeout)
+            return await self._module.wait_for(awaitable, timeout)
         close = getattr(awaitable, "close", None)
         if close is not None:
             close()  # the condition's wait, never to be awaited now
         backoff.skip(mock, timeout)
-        raise asyncio.TimeoutError
+        raise self._module.TimeoutError
 
 
 def _free_anyio_sleep(original: Any) -> Any:
