@@ -14,8 +14,9 @@ supplies them (nothing here is imported unless aiobotocore is):
   ``adapters.botocore`` patches.
 
 Which kind of client a request comes from is told by its signer (the ``request_signer`` that
-``before-sign`` receives): aiobotocore's is an ``AioRequestSigner``. The answer is remembered in a
-context variable, per asyncio task, for the ``before-send`` that follows.
+``before-sign`` receives): aiobotocore's is an ``AioRequestSigner``. ``adapters.botocore``
+remembers the answer in a context variable, per thread and asyncio task, for the ``before-send``
+that follows.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable
-from contextvars import ContextVar
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -39,19 +39,10 @@ if TYPE_CHECKING:
     from ..core.active import Journal
     from ..protocols.base import Answer
 
-_async_client: ContextVar[bool] = ContextVar("pytest_sesmock_async_client", default=False)
 
-
-def note_signer(signer: object) -> bool:
-    """Remember whether the request being signed comes from an aiobotocore client."""
-    is_async = type(signer).__module__.startswith("aiobotocore.")
-    _async_client.set(is_async)
-    return is_async
-
-
-def wants_async() -> bool:
-    """Whether the request being sent in this task comes from an aiobotocore client."""
-    return _async_client.get()
+def is_async_signer(signer: object) -> bool:
+    """Whether the request being signed comes from an aiobotocore client."""
+    return type(signer).__module__.startswith("aiobotocore.")
 
 
 @cache

@@ -38,15 +38,22 @@ def skip(mock: SesMock, seconds: float) -> None:
     mock.advance(seconds)
 
 
+# Each write of a context variable copies the context's map, and these run on every call: a
+# value that is already there is not written again.
+
+
 def note_response(mock: SesMock | None) -> None:
     """The response botocore is deciding about came from ``mock`` (None: from elsewhere)."""
-    _backoff_for.set(mock)
-    _answering.set(None)
+    if _backoff_for.get() is not mock:
+        _backoff_for.set(mock)
+    if _answering.get() is not None:
+        _answering.set(None)
 
 
 def note_answering(mock: SesMock | None) -> None:
     """``mock`` is answering the request being sent on this thread (None: nobody of ours)."""
-    _answering.set(mock)
+    if _answering.get() is not mock:
+        _answering.set(mock)
 
 
 def take_backoff() -> SesMock | None:

@@ -27,6 +27,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.hooks import HierarchicalEmitter
 from botocore.httpsession import URLLib3Session
 
+from ..core import deferred
 from ..core.active import active
 from ..errors import NotMockedError
 from . import aiobotocore, backoff
@@ -59,9 +60,10 @@ class _Body:
         return data
 
 
-# What before-sign learns of the request being sent in this thread or task: (region, attempt).
-_signing: ContextVar[tuple[str | None, int | None]] = ContextVar(
-    "pytest_sesmock_signing", default=(None, None)
+# What before-sign learns of the request being sent in this thread or task, for the before-send
+# that follows: (region, attempt, whether the client is aiobotocore's). One variable, one write.
+_signing: ContextVar[tuple[str | None, int | None, bool]] = ContextVar(
+    "pytest_sesmock_signing", default=(None, None, False)
 )
 
 
@@ -70,13 +72,13 @@ def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     if not active:
         return None
     mock = active[-1]
-    region, attempt = _signing.get()
+    region, attempt, is_async = _signing.get()
     # Another handler (moto's) may answer after us: a send moto answers is only checked here.
     answer = mock.answer(request, region, attempt, others_may_answer=True)
     backoff.note_answering(mock if answer is not None else None)
     if answer is None:
         return None
-    if aiobotocore.wants_async():  # an aiobotocore client awaits the content
+    if is_async:  # an aiobotocore client awaits the content
         return cast(AWSResponse, aiobotocore.response(request.url, answer))
     # AWSResponse copies the headers into its own case-insensitive mapping.
     return MockResponse(request.url, answer.status, cast(Any, answer.headers), _Body(answer.body))
@@ -99,7 +101,7 @@ def on_before_sign(
     answer to its request will be one it can await).
     """
     if active:
-        is_async = aiobotocore.note_signer(request_signer)
+        is_async = aiobotocore.is_async_signer(request_signer)
         signing = request.context.setdefault("signing", {})
         if signature_version is not botocore.UNSIGNED:  # unsigned: no credentials are read
             signing["request_credentials"] = (
@@ -109,7 +111,7 @@ def on_before_sign(
         # request to a custom endpoint_url has no scope to read it from), and its attempt.
         retries = request.context.get("retries")
         attempt = retries.get("attempt") if retries else None
-        _signing.set((signing.get("region") or region_name, attempt))
+        _signing.set((signing.get("region") or region_name, attempt, is_async))
 
 
 def on_choose_signer(event_name: str = "", **_: Any) -> Any:
@@ -121,10 +123,30 @@ def on_choose_signer(event_name: str = "", **_: Any) -> Any:
     """
     if not active or active[-1].sign_requests:
         return None
-    from ..core.pipeline import serves  # loaded with any mock: the plugin's import stays cheap
+    served = _served_by_event.get(event_name, _UNKNOWN)
+    if served is _UNKNOWN:
+        served = _learn_served(event_name)
+    if served is None:  # a send: moto answers it while its mock is active
+        from . import moto
+
+        served = not moto.active()
+    return botocore.UNSIGNED if served else None
+
+
+# choose-signer event name -> what ``pipeline.served_kind`` says of its operation (a handful of
+# names: the operations of two APIs), so that the hot path reads one dictionary.
+_served_by_event: dict[str, bool | None] = {}
+_UNKNOWN = object()
+
+
+def _learn_served(event_name: str) -> bool | None:
+    from ..core.pipeline import served_kind  # loaded with any mock: the plugin's import is cheap
 
     api, _dot, operation = event_name.partition(".")[2].partition(".")
-    return botocore.UNSIGNED if serves(api, operation) else None
+    served = served_kind(api, operation)
+    if len(_served_by_event) < 4096:
+        _served_by_event[event_name] = served
+    return served
 
 
 def on_needs_retry(response: Any = None, operation: Any = None, **_: Any) -> None:
@@ -132,11 +154,10 @@ def on_needs_retry(response: Any = None, operation: Any = None, **_: Any) -> Non
 
     A send we checked and left to moto is settled here: this attempt's answer is moto's.
     """
-    # Only a mock that answered something has loaded the pipeline: importing the plugin stays
-    # cheap, and a suite without sends pays one dictionary lookup here.
-    pipeline = sys.modules.get("pytest_sesmock.core.pipeline")
-    if pipeline is not None and pipeline.deferred.pending.get() is not None:
-        pipeline.settle(response, getattr(operation, "name", None))
+    if deferred.pending.get() is not None:  # a suite without sends pays this one read
+        from ..core.pipeline import settle  # loaded by the send that was deferred
+
+        settle(response, getattr(operation, "name", None))
     answered_by_mock = (
         active and response is not None and getattr(response[0], "answered_by_mock", False)
     )

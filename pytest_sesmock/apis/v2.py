@@ -66,6 +66,14 @@ def get_configuration_set(
 ) -> Mapping[str, Any]:
     """Every section of the set that is set; the writer reuses what it wrote for this state."""
     found = backend.get(context, params["ConfigurationSetName"])
+    return found.view(_GET, _get_answer)
+
+
+_GET = "sesv2:GetConfigurationSet"
+
+
+def _get_answer(found: ConfigurationSet) -> Reusable:
+    """GetConfigurationSet's result for the set as it is now (kept until its next write)."""
     return Reusable((id(found), found.revision), found, view(found))
 
 

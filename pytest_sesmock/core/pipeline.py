@@ -160,18 +160,23 @@ def _served(api: str) -> frozenset[str]:
     return frozenset(served(api))
 
 
-def serves(api: str, operation: str) -> bool:
-    """Whether the mock answers this operation of this API (``ses``, ``sesv2``) itself.
-
-    A send is moto's to answer while moto is active (we only check its configuration set).
-    """
+def served_kind(api: str, operation: str) -> bool | None:
+    """Whether the mock answers this operation of this API (``ses``, ``sesv2``) itself: True
+    always, False never, None for a send (moto's to answer while moto is active; we only check
+    its configuration set). Fixed for the life of the process: callers may keep it."""
     if api not in (V1, V2) or operation not in _served(api):
         return False
-    if (api, operation) in SENDS:
+    return None if (api, operation) in SENDS else True
+
+
+def serves(api: str, operation: str) -> bool:
+    """Whether the mock answers this operation of this API now."""
+    kind = served_kind(api, operation)
+    if kind is None:
         from ..adapters import moto
 
         return not moto.active()
-    return True
+    return kind
 
 
 def answer(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 RECORD_TEXT = 1024
 """A refused call's record keeps at most this many characters of each string it sent..."""
@@ -18,9 +17,12 @@ RECORD_BUDGET = 16 * 1024
 """...and this many characters in all; what is cut says how much was left out."""
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One SES call the mock answered, as the caller made it and as it was answered."""
+class Call(NamedTuple):
+    """One SES call the mock answered, as the caller made it and as it was answered.
+
+    Immutable. A named tuple rather than a frozen dataclass: one is made for every call, and a
+    frozen dataclass sets each of its eleven fields through ``object.__setattr__``.
+    """
 
     operation: str
     """The SES operation, e.g. ``"DescribeConfigurationSet"``."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ..errors import SesError
 
@@ -35,9 +35,11 @@ class PlainRequest(Protocol):
         """``bytes``, ``str`` or None."""
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A plain answer: HTTP status, headers and body, as every adapter sends it on."""
+class Answer(NamedTuple):
+    """A plain answer: HTTP status, headers and body, as every adapter sends it on.
+
+    A named tuple: immutable, and cheap to make once per call.
+    """
 
     status: int
     headers: dict[str, str]

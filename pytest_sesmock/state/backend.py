@@ -9,7 +9,7 @@ import itertools
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import catalogue
 from ..cache import BoundedCache
@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from ..sending.templates import Templates
 
 
-@dataclass(frozen=True)
-class Context:
-    """Who a call is from, and when: its account and region, and the mock clock's time."""
+class Context(NamedTuple):
+    """Who a call is from, and when: its account and region, and the mock clock's time.
+
+    A named tuple (immutable, and made for every call without ``object.__setattr__``).
+    """
 
     account: str
     region: str
