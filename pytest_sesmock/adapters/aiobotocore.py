@@ -116,6 +116,8 @@ def _patch(journal: Journal) -> None:
 
         journal.set(emitter, "emit", stop_at_first_answer)
     journal.set(endpoint, "asyncio", _EndpointAsyncio(asyncio))
+    needs_retry = endpoint.AioEndpoint._needs_retry
+    journal.set(endpoint.AioEndpoint, "_needs_retry", _backoff_free_after_ours(needs_retry))
     journal.set(bucket, "asyncio", _BucketAsyncio(asyncio))
     anyio_endpoint = getattr(endpoint, "AnyioEndpoint", None)  # httpx clients, 3.9 and later
     if anyio_endpoint is not None:
@@ -132,6 +134,31 @@ def _patch(journal: Journal) -> None:
     session = getattr(httpx, "HttpxSession", None)
     if session is not None:
         journal.set(session, "send", _guarded(session.send))
+
+
+def _backoff_free_after_ours(needs_retry: Any) -> Any:
+    """``AioEndpoint._needs_retry``, as ``adapters.botocore`` wraps botocore's."""
+    from .botocore import deciding
+
+    @functools.wraps(needs_retry)
+    async def needs_retry_free_after_ours(
+        self: Any,
+        attempts: int,
+        operation_model: Any,
+        request_dict: Any,
+        response: Any = None,
+        caught_exception: Any = None,
+    ) -> Any:
+        mock = deciding(operation_model, response)
+        try:
+            return await needs_retry(
+                self, attempts, operation_model, request_dict, response, caught_exception
+            )
+        finally:
+            if mock is not None:
+                backoff.note_response(None)  # no sleep came: nothing of this call is left
+
+    return needs_retry_free_after_ours
 
 
 def _guarded(send: Any) -> Any:

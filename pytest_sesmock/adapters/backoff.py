@@ -1,12 +1,13 @@
 """Retries without waiting: botocore's backoff after a mock's answer moves the mock's clock.
 
-botocore sleeps between attempts in ``botocore.endpoint`` (legacy, standard and adaptive modes
-alike), right after the ``needs-retry`` handlers saw the response; in adaptive mode its client-side
-token bucket may also wait before sending. Handlers note, per thread (and per asyncio task: the
-notes are context variables, and aiobotocore runs many calls on one thread), when the response at
-hand came from an active mock (or the request is being answered by one); those waits then add
-their seconds to that mock's clock instead of blocking. Every other sleep and wait is real.
-aiobotocore's waits are made free the same way (``adapters.aiobotocore``).
+botocore sleeps between attempts in ``Endpoint._needs_retry`` (legacy, standard and adaptive
+modes alike), right after the ``needs-retry`` handlers gave the delay; in adaptive mode its
+client-side token bucket may also wait before sending. The adapters note, per thread (and per
+asyncio task: the notes are context variables, and aiobotocore runs many calls on one thread),
+when the response ``_needs_retry`` decides about came from an active mock (or the request is being
+answered by one); those waits then add their seconds to that mock's clock instead of blocking.
+Every other sleep and wait is real. aiobotocore's waits are made free the same way
+(``adapters.aiobotocore``).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ import botocore
 import botocore.session
 from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.endpoint import Endpoint
 from botocore.hooks import HierarchicalEmitter
 from botocore.httpsession import URLLib3Session
 
@@ -36,6 +37,7 @@ from .network import is_aws_host
 
 if TYPE_CHECKING:
     from ..core.active import Journal
+    from ..core.mock import SesMock
 
 
 class MockResponse(AWSResponse):
@@ -149,24 +151,48 @@ def _learn_served(event_name: str) -> bool | None:
     return served
 
 
-def on_needs_retry(response: Any = None, operation: Any = None, **_: Any) -> None:
-    """Note whether botocore is deciding about a response of ours (its backoff is then free).
+def deciding(operation_model: Any, response: Any) -> SesMock | None:
+    """botocore is about to decide whether to retry after ``response``: the active mock when
+    the response is one of its answers (the backoff that follows is then free), else None.
 
     A send we checked and left to moto is settled here: this attempt's answer is moto's.
     """
     if deferred.pending.get() is not None:  # a suite without sends pays this one read
         from ..core.pipeline import settle  # loaded by the send that was deferred
 
-        settle(response, getattr(operation, "name", None))
-    answered_by_mock = (
-        active and response is not None and getattr(response[0], "answered_by_mock", False)
+        settle(response, getattr(operation_model, "name", None))
+    mock = (
+        active[-1]
+        if active and response is not None and getattr(response[0], "answered_by_mock", False)
+        else None
     )
-    backoff.note_response(active[-1] if answered_by_mock else None)
+    backoff.note_response(mock)
+    return mock
 
 
-def on_after_call(**_: Any) -> None:
-    """The call is over: no backoff of it is still to come."""
-    backoff.note_response(None)
+def _backoff_free_after_ours(needs_retry: Any) -> Any:
+    """``Endpoint._needs_retry`` (which asks the ``needs-retry`` handlers and sleeps the delay
+    they give): its sleep moves the mock's clock when the response is the mock's."""
+
+    @functools.wraps(needs_retry)
+    def needs_retry_free_after_ours(
+        self: Any,
+        attempts: int,
+        operation_model: Any,
+        request_dict: Any,
+        response: Any = None,
+        caught_exception: Any = None,
+    ) -> Any:
+        mock = deciding(operation_model, response)
+        try:
+            return needs_retry(
+                self, attempts, operation_model, request_dict, response, caught_exception
+            )
+        finally:
+            if mock is not None:
+                backoff.note_response(None)  # no sleep came: nothing of this call is left
+
+    return needs_retry_free_after_ours
 
 
 def _installed(**_: Any) -> bool:
@@ -183,9 +209,6 @@ _HANDLERS = (
             ("before-send", on_before_send),
             ("before-sign", on_before_sign),
             ("choose-signer", on_choose_signer),
-            ("needs-retry", on_needs_retry),
-            ("after-call", on_after_call),
-            ("after-call-error", on_after_call),
         )
     ),
     (_PROBE, _installed),
@@ -268,6 +291,8 @@ def patch(journal: Journal) -> None:
     """Apply this module's patches for as long as a mock is active (see ``activation``)."""
     journal.set(HierarchicalEmitter, "emit", _first_answer_only(HierarchicalEmitter.emit))
     journal.set(URLLib3Session, "send", _guarded(URLLib3Session.send))
+    needs_retry = getattr(Endpoint, "_needs_retry")  # noqa: B009 - private: not in the stubs
+    journal.set(Endpoint, "_needs_retry", _backoff_free_after_ours(needs_retry))
 
 
 def _first_answer_only(emit: Any) -> Any:

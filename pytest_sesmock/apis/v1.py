@@ -81,8 +81,13 @@ def describe_configuration_set(
 ) -> Mapping[str, Any]:
     """The name, and exactly the sections asked for."""
     found = backend.get(context, params["ConfigurationSetName"])
-    attributes = params.get("ConfigurationSetAttributeNames", ())
-    # The same set, unchanged, asked the same: the serializer may reuse what it wrote last time.
+    attributes = tuple(params.get("ConfigurationSetAttributeNames", ()))
+    # The same set, unchanged, asked the same: the same result, and the serializer may reuse
+    # what it wrote for it. Kept per set until its next write, for each list of names asked.
+    return found.view(attributes, _describe_answer, attributes)
+
+
+def _describe_answer(found: ConfigurationSet, attributes: tuple[str, ...]) -> Reusable:
     result = Reusable(
         (id(found), found.revision, *attributes), found, ConfigurationSet={"Name": found.name}
     )

@@ -18,18 +18,19 @@ patch                                                  why
 ``botocore.httpsession.URLLib3Session.send``           a request to a real AWS endpoint that no
                                                        in-process mock answered is refused with a
                                                        message naming the operation; others pass.
-``botocore.endpoint.time``,                            botocore's retry backoff after one of our
-``botocore.retries.bucket.time`` and ``.threading``    answers moves the mock's clock instead of
-                                                       sleeping (see ``backoff``).
+``botocore.endpoint.Endpoint._needs_retry``,          botocore's retry backoff after one of our
+``botocore.endpoint.time``,                            answers moves the mock's clock instead of
+``botocore.retries.bucket.time`` and ``.threading``    sleeping (see ``backoff``): the first tells
+                                                       whose response the sleep is for.
 ``requests.Session.get_adapter`` (once ``requests``    ``requests`` calls to AWS hosts go to the
 is imported)                                           mock, whatever other ``responses`` mocks
                                                        are active; other hosts are left alone.
-aiobotocore (once it is imported):                     the same for async clients: the first
-``AioHierarchicalEmitter.emit``, ``asyncio`` in        ``before-send`` answer is the only one,
-``aiobotocore.endpoint`` and ``.retries.bucket``,      backoff after our answer is free, and
-``AnyioEndpoint._sleep``,                              AWS hosts nobody answered are refused
-``AnyioTokenBucket._wait_for_new_fill_rate``,          (``adapters.aiobotocore``).
-``AIOHTTPSession.send``, ``HttpxSession.send``
+aiobotocore (once it is imported):                     the same for async clients: backoff
+``AioEndpoint._needs_retry``, ``asyncio`` in           after our answer is free, and AWS hosts
+``aiobotocore.endpoint`` and ``.retries.bucket``,      nobody answered are refused
+``AnyioEndpoint._sleep``,                              (``adapters.aiobotocore``). Its emitter
+``AnyioTokenBucket._wait_for_new_fill_rate``,          inherits the patched ``emit``: the first
+``AIOHTTPSession.send``, ``HttpxSession.send``         ``before-send`` answer is the only one.
 ``os.environ``: ``AWS_ACCESS_KEY_ID``,                 only the ones not configured: fake
 ``AWS_SECRET_ACCESS_KEY``, ``AWS_DEFAULT_REGION``      credentials and the mock's default region.
 an audit hook, ``socket.socket.connect`` and           the backstop: no other library resolves or

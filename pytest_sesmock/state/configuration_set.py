@@ -8,12 +8,13 @@ derives its own view from it (``apis.v1``, ``apis.v2``); a view is built once pe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+_VIEWS_KEPT = 64  # views and answers kept per set
 
 
 @dataclass
@@ -37,14 +38,17 @@ class ConfigurationSet:
     message_security_options: dict[str, Any] | None = None
     # Counts the writes, so that an answer written for one state is not reused for the next.
     revision: int = field(default=0, compare=False)
-    _views: dict[str, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
+    _views: dict[Hashable, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
 
-    def view(self, key: str, build: Callable[[ConfigurationSet], T]) -> T:
-        """``build(self)``, kept until the next write: an API's view of an unchanged set."""
+    def view(self, key: Hashable, build: Callable[..., T], *args: Any) -> T:
+        """``build(self, *args)``, kept under ``key`` until the next write: an API's view of an
+        unchanged set, or its answer to one question (``key`` then says which)."""
         known = self._views.get(key)
         if known is not None and known[0] == self.revision:
             return known[1]  # type: ignore[no-any-return]
-        value = build(self)
+        value = build(self, *args)
+        if len(self._views) >= _VIEWS_KEPT:  # as many questions as callers can make up: bounded
+            self._views.clear()
         self._views[key] = (self.revision, value)
         return value
 
