@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import pkgutil
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +107,48 @@ SNS_DESTINATION = {
 ALL_ATTRIBUTES = ["eventDestinations", "trackingOptions", "deliveryOptions", "reputationOptions"]
 
 HERE = Path(__file__).parent
+
+
+Records = list[tuple[str, str, "str | None"]]
+"""What a local service was asked: (method, path, Authorization header) of each request."""
+
+
+def paths(records: Records) -> list[str]:
+    """The paths a local service was asked for, in order."""
+    return [path for _, path, _ in records]
+
+
+class _LocalHandler(BaseHTTPRequestHandler):
+    answers: Mapping[str, bytes]
+    seen: Records
+
+    def _answer(self) -> None:
+        self.seen.append((self.command, self.path, self.headers.get("Authorization")))
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = self.answers[self.command]
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def local_http_service(answers: Mapping[str, bytes]) -> Iterator[tuple[str, Records]]:
+    """A local HTTP service on 127.0.0.1 (not AWS: the mock leaves it alone): it answers each
+    method with its body in ``answers`` and records (method, path, Authorization) of each
+    request. Yields (its URL, those records)."""
+    seen: Records = []
+    handler = type("Handler", (_LocalHandler,), {"answers": answers, "seen": seen})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", seen
+    finally:
+        server.shutdown()
+        server.server_close()

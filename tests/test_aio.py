@@ -12,9 +12,7 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -22,7 +20,15 @@ import pytest
 aiobotocore_session = pytest.importorskip("aiobotocore.session")
 
 from aiobotocore.config import AioConfig  # noqa: E402
-from conftest import ALL_ATTRIBUTES, HERE, SNS_DESTINATION, marketing  # noqa: E402
+from conftest import (  # noqa: E402
+    ALL_ATTRIBUTES,
+    HERE,
+    SNS_DESTINATION,
+    Records,
+    local_http_service,
+    marketing,
+    paths,
+)
 
 from pytest_sesmock import NotMockedError, SesMock, current_mock, mock_ses  # noqa: E402
 
@@ -252,36 +258,17 @@ def test_real_sleeps_unrelated_to_the_mock_stay_real(ses_mock: SesMock) -> None:
 # -- the network boundary -------------------------------------------------------------------------
 
 
-class _Local(BaseHTTPRequestHandler):
-    paths: list[str]
-
-    def do_GET(self) -> None:
-        self.paths.append(self.path)
-        body = b'<?xml version="1.0"?><ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>'
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def local_service() -> Iterator[tuple[str, list[str]]]:
-    paths: list[str] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Local,), {"paths": paths}))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", paths
-    server.shutdown()
-    server.server_close()
+def local_service() -> Iterator[tuple[str, Records]]:
+    body = b'<?xml version="1.0"?><ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>'
+    with local_http_service({"GET": body}) as found:
+        yield found
 
 
 def test_aws_is_refused_and_local_services_are_left_alone(
-    ses_mock: SesMock, local_service: tuple[str, list[str]]
+    ses_mock: SesMock, local_service: tuple[str, Records]
 ) -> None:
-    url, paths = local_service
+    url, seen = local_service
 
     async def calls() -> list[str]:
         refused = []
@@ -298,7 +285,7 @@ def test_aws_is_refused_and_local_services_are_left_alone(
         return refused
 
     assert run(calls()) == ["s3", "ses"]
-    assert paths == ["/"]
+    assert paths(seen) == ["/"]
 
 
 NO_DNS = r"""

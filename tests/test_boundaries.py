@@ -16,7 +16,6 @@ import sys
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ import pytest
 import requests
 import responses
 from botocore.exceptions import NoRegionError
-from conftest import HERE, marketing
+from conftest import HERE, Records, local_http_service, marketing, paths
 from moto import mock_aws
 
 from pytest_sesmock import NotMockedError, SesMock
@@ -143,57 +142,25 @@ def test_a_handler_that_answers_first_is_the_only_one(ses_mock: SesMock) -> None
 # -- everything else, left alone -----------------------------------------------------------------
 
 
-class _Service(BaseHTTPRequestHandler):
-    """A local service: answers anything with S3's ListBuckets XML, and remembers the path."""
-
-    seen: list[str]
-
-    def do_GET(self) -> None:
-        self.seen.append(self.path)
-        body = (
-            b'<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult>'
-            b"<Buckets><Bucket><Name>local</Name></Bucket></Buckets></ListAllMyBucketsResult>"
-        )
-        self.send_response(200)
-        self.send_header("Content-Type", "application/xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_POST(self) -> None:
-        self.seen.append(self.path)
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = (
-            b"<ListIdentitiesResponse><ListIdentitiesResult><Identities>"
-            b"<member>local@example.com</member></Identities></ListIdentitiesResult>"
-            b"</ListIdentitiesResponse>"
-        )
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: Any) -> None:
-        pass
+# A local service: S3's ListBuckets XML for GET, SES's ListIdentities for POST.
+_LOCAL_ANSWERS = {
+    "GET": b'<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult>'
+    b"<Buckets><Bucket><Name>local</Name></Bucket></Buckets></ListAllMyBucketsResult>",
+    "POST": b"<ListIdentitiesResponse><ListIdentitiesResult><Identities>"
+    b"<member>local@example.com</member></Identities></ListIdentitiesResult>"
+    b"</ListIdentitiesResponse>",
+}
 
 
 @pytest.fixture
-def local_service() -> Iterator[tuple[str, list[str]]]:
-    """(URL of a local HTTP service, the paths it was asked for)."""
-    seen: list[str] = []
-    handler = type("Handler", (_Service,), {"seen": seen})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+def local_service() -> Iterator[tuple[str, Records]]:
+    """(URL of a local HTTP service, what it was asked)."""
+    with local_http_service(_LOCAL_ANSWERS) as found:
+        yield found
 
 
 def test_a_local_service_is_reached_through_requests_and_botocore(
-    ses_mock: SesMock, local_service: tuple[str, list[str]]
+    ses_mock: SesMock, local_service: tuple[str, Records]
 ) -> None:
     url, seen = local_service
     assert requests.get(f"{url}/health", timeout=5).status_code == 200
@@ -201,20 +168,20 @@ def test_a_local_service_is_reached_through_requests_and_botocore(
     assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["local"]
     with urllib.request.urlopen(f"{url}/plain", timeout=5) as answer:
         assert answer.status == 200
-    assert [path.split("?")[0] for path in seen] == ["/health", "/", "/plain"]
+    assert [path.split("?")[0] for path in paths(seen)] == ["/health", "/", "/plain"]
     ses_mock.assert_not_called()
 
 
 def test_an_ses_client_with_a_local_endpoint_is_ours_for_sets_only(
-    ses_mock: SesMock, local_service: tuple[str, list[str]]
+    ses_mock: SesMock, local_service: tuple[str, Records]
 ) -> None:
     url, seen = local_service
     ses_mock.add_configuration_set(marketing())
     ses = boto3.client("ses", region_name="us-east-1", endpoint_url=url)
     assert ses.describe_configuration_set(ConfigurationSetName="marketing")  # ours
-    assert seen == []
+    assert paths(seen) == []
     assert ses.list_identities()["Identities"] == ["local@example.com"]  # the local emulator's
-    assert seen == ["/"]
+    assert paths(seen) == ["/"]
     assert [call.operation for call in ses_mock.calls] == ["DescribeConfigurationSet"]
 
 

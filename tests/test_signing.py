@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import boto3
 import pytest
-from conftest import ALL_ATTRIBUTES, SNS_DESTINATION, marketing
+from conftest import ALL_ATTRIBUTES, SNS_DESTINATION, Records, local_http_service, marketing
 from moto import mock_aws
 
 from pytest_sesmock import SesMock, mock_ses
@@ -113,62 +111,46 @@ def test_an_unserved_ses_operation_answered_by_moto_is_still_signed() -> None:
     assert [c.operation for c in mock.calls] == ["ListConfigurationSets"]
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    authorizations: list[str | None]
-
-    def do_POST(self) -> None:
-        self.authorizations.append(self.headers.get("Authorization"))
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = (
-            b"<ListConfigurationSetsResponse><ListConfigurationSetsResult><ConfigurationSets/>"
-            b"</ListConfigurationSetsResult></ListConfigurationSetsResponse>"
-        )
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def recorder() -> Iterator[tuple[str, list[str | None]]]:
-    """A local SES stand-in that records the Authorization of each request it gets."""
-    seen: list[str | None] = []
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), type("R", (_Recorder,), {"authorizations": seen})
+def recorder() -> Iterator[tuple[str, Records]]:
+    """A local SES stand-in (an empty ListConfigurationSets) that records each request."""
+    body = (
+        b"<ListConfigurationSetsResponse><ListConfigurationSetsResult><ConfigurationSets/>"
+        b"</ListConfigurationSetsResult></ListConfigurationSetsResponse>"
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", seen
-    server.shutdown()
-    server.server_close()
+    with local_http_service({"POST": body}) as found:
+        yield found
+
+
+def authorizations_of(records: Records) -> list[str | None]:
+    return [authorization for _, _, authorization in records]
 
 
 def test_inert_without_an_active_mock(
-    recorder: tuple[str, list[str | None]], monkeypatch: pytest.MonkeyPatch
+    recorder: tuple[str, Records], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url, seen = recorder
+    url, records = recorder
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIALOCALTESTKEY0000")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
     session = boto3.session.Session()  # its own credentials, whatever other tests cached
     session.client("ses", region_name="us-east-1", endpoint_url=url).list_configuration_sets()
+    seen = authorizations_of(records)
     assert len(seen) == 1
     assert seen[0] is not None
     assert "AKIALOCALTESTKEY0000" in seen[0]
 
 
 def test_the_default_session_forgets_the_fake_key(
-    recorder: tuple[str, list[str | None]], monkeypatch: pytest.MonkeyPatch
+    recorder: tuple[str, Records], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url, seen = recorder
+    url, records = recorder
     monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     with SesMock():  # no credentials configured: the environment holds the fake key meanwhile
         boto3.client("ses", region_name="us-east-1").list_configuration_sets()
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIALOCALTESTKEY0000")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
     boto3.client("ses", region_name="us-east-1", endpoint_url=url).list_configuration_sets()
+    seen = authorizations_of(records)
     assert len(seen) == 1
     assert seen[0] is not None
     assert "AKIALOCALTESTKEY0000" in seen[0]
