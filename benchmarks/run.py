@@ -145,6 +145,31 @@ def _ours(mock: SesMock, call: Callable[[], Any], sign: bool) -> Callable[[], An
     return ours
 
 
+def _signing_compared(
+    mock: SesMock,
+    call: Callable[[Any], Callable[[], Any]],
+    clients: tuple[Any, Any, Any],
+    rounds: int,
+    count: int,
+    **others: Callable[[], Any],
+) -> dict[str, float]:
+    """The mock's client (by default and signing) against the signed and unsigned floors, and
+    ``others``, interleaved after a warm-up."""
+    ours, signed, unsigned = clients
+    calls = {
+        "ours": _ours(mock, call(ours), False),
+        "ours signing": _ours(mock, call(ours), True),
+        "signed floor": call(signed),
+        "unsigned floor": call(unsigned),
+        **others,
+    }
+    for each in calls.values():
+        each()  # warm up
+    result = interleaved(calls, rounds, count)
+    mock.sign_requests = False
+    return result
+
+
 def per_call(rounds: int, count: int) -> None:
     print("per-call cost of describe_configuration_set", flush=True)
     with SesMock(rate_limit="track") as mock:
@@ -169,17 +194,8 @@ def per_call(rounds: int, count: int) -> None:
                 ConfigurationSetName="marketing", ConfigurationSetAttributeNames=ATTRIBUTES
             )
 
-        calls = {
-            "ours": _ours(mock, call(ours), False),
-            "ours signing": _ours(mock, call(ours), True),
-            "signed floor": call(signed),
-            "unsigned floor": call(unsigned),
-            "stubber": call(stubbed),
-        }
-        for each in calls.values():
-            each()  # warm up
-        result = interleaved(calls, rounds, count)
-        mock.sign_requests = False
+        clients = (ours, signed, unsigned)
+        result = _signing_compared(mock, call, clients, rounds, count, stubber=call(stubbed))
     moto_time = _moto_per_call(rounds, count, call)
     _signing_rows("ses", result)
     row("botocore Stubber", f"{result['stubber'] * 1e6:.0f} us")
@@ -294,16 +310,7 @@ def per_call_v2(rounds: int, count: int) -> None:
         def call(client: Any) -> Callable[[], Any]:
             return lambda: client.get_configuration_set(ConfigurationSetName="marketing")
 
-        calls = {
-            "ours": _ours(mock, call(ours), False),
-            "ours signing": _ours(mock, call(ours), True),
-            "signed floor": call(signed),
-            "unsigned floor": call(unsigned),
-        }
-        for each in calls.values():
-            each()  # warm up
-        result = interleaved(calls, rounds, count)
-        mock.sign_requests = False
+        result = _signing_compared(mock, call, (ours, signed, unsigned), rounds, count)
     _signing_rows("sesv2", result)
 
 

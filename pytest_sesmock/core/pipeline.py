@@ -55,19 +55,6 @@ SENDS = frozenset(
 def wire_for(request: PlainRequest) -> Wire:
     """The API a request is for: SES v2's paths start with ``/v2/``; the rest is v1's Query."""
     url = request.url
-    known = _wire_of_url.get(url)
-    if known is not None:
-        return known
-    wire = _wire_of(url)
-    if len(_wire_of_url) < 1024:  # v1's URL is the endpoint alone: a handful in practice
-        _wire_of_url[url] = wire
-    return wire
-
-
-_wire_of_url: dict[str, Wire] = {}
-
-
-def _wire_of(url: str) -> Wire:
     # The path starts after the scheme and host: "https://email.us-east-1.amazonaws.com/v2/..."
     host = url.find("//")
     path = url.find("/", host + 2 if host >= 0 else 0)
@@ -105,22 +92,17 @@ def request_id() -> str:
     return f"{_PREFIX}{next(_REQUEST_IDS) & 0xFFFFFFFFFFFF:012x}"
 
 
-_attempts: dict[object, int] = {}
-
-
 def _attempt(header: str | bytes | None) -> int:
-    """The attempt number in ``amz-sdk-request: attempt=2; max=3``; 1 when absent."""
-    known = _attempts.get(header)
-    if known is not None:
-        return known
-    text = header.decode("latin-1") if isinstance(header, bytes) else header
-    number = 1
-    if text and text.startswith("attempt="):
-        digits = text[8:].partition(";")[0].strip()
-        number = int(digits) if digits.isdigit() else 1
-    if len(_attempts) < 256:  # a handful of values in practice (attempt=N; max=M)
-        _attempts[header] = number
-    return number
+    """The attempt number in ``amz-sdk-request: attempt=2; max=3``; 1 when absent.
+
+    Read for clients that do not say it otherwise (``requests``, server mode): botocore's
+    adapter passes the attempt from botocore's retry context."""
+    if isinstance(header, bytes):
+        header = header.decode("latin-1")
+    if not header or not header.startswith("attempt="):
+        return 1
+    number = header[8:].partition(";")[0].strip()
+    return int(number) if number.isdigit() else 1
 
 
 def _decode(mock: SesMock, wire: Wire, request: PlainRequest) -> Decoded | None:
@@ -167,16 +149,6 @@ def served_kind(api: str, operation: str) -> bool | None:
     if api not in (V1, V2) or operation not in _served(api):
         return False
     return None if (api, operation) in SENDS else True
-
-
-def serves(api: str, operation: str) -> bool:
-    """Whether the mock answers this operation of this API now."""
-    kind = served_kind(api, operation)
-    if kind is None:
-        from ..adapters import moto
-
-        return not moto.active()
-    return kind
 
 
 def answer(

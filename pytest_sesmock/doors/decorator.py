@@ -15,7 +15,7 @@ from ..core import active as activation
 from ..core.mock import SesMock
 from ..errors import DeclarationError
 from ..state.declaration import Declaration, parse_entry, parse_identities, parse_topics
-from .options import Options, check_options, current_defaults
+from .options import Options, check_options, current_defaults, first_given
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,17 +102,10 @@ class MockSes:
             account=self.options.account or (outer.account if outer else None),
             rate_limit=self.options.rate_limit
             or (outer.rate_limit if outer else defaults.rate_limit),
-            sign_requests=next(
-                (
-                    value
-                    for value in (
-                        self.options.sign_requests,
-                        outer.sign_requests if outer else None,
-                        defaults.sign_requests,
-                    )
-                    if value is not None
-                ),
-                None,
+            sign_requests=first_given(
+                self.options.sign_requests,
+                outer.sign_requests if outer else None,
+                defaults.sign_requests,
             ),
         )
         for layer in self.layers:

@@ -129,3 +129,9 @@ def pop_defaults(defaults: Defaults) -> None:
 def current_defaults() -> Defaults:
     """The innermost pytest session's defaults, or none outside pytest."""
     return _defaults[-1] if _defaults else Defaults()
+
+
+def first_given(*values: bool | None) -> bool | None:
+    """The first value given (``False`` counts), else None: how an option is chosen from the
+    closest door outwards when ``False`` is a choice."""
+    return next((value for value in values if value is not None), None)

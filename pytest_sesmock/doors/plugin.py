@@ -26,6 +26,7 @@ from .options import (
     OptionError,
     check_options,
     check_rate_limit,
+    first_given,
     pop_defaults,
     push_defaults,
 )
@@ -264,11 +265,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         hints.clear()  # shown once, in the first phase that failed
 
 
-def _first(*values: bool | None) -> bool | None:
-    """The first value given (``False`` counts), else None."""
-    return next((value for value in values if value is not None), None)
-
-
 def _plan(node: Any) -> _Plan:
     """What the ``ses_mock`` markers on ``node`` and its parents ask for."""
     session = node.config.stash[_SESSION]
@@ -300,7 +296,7 @@ def _active_mock(request: pytest.FixtureRequest, plan: _Plan, directory: Path) -
             account=plan.account or (outer.account if outer else None),
             rate_limit=plan.rate_limit
             or (outer.rate_limit if outer else session.defaults.rate_limit),
-            sign_requests=_first(
+            sign_requests=first_given(
                 plan.sign_requests,
                 outer.sign_requests if outer else None,
                 session.defaults.sign_requests,
