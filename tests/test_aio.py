@@ -482,3 +482,30 @@ def test_unsigned_unless_asked_to_sign(sign: bool) -> None:
         assert b"AKIASESMOCKTESTING00" in authorization
     else:
         assert authorization is None
+
+
+def test_many_tasks_each_get_their_own_clients_region() -> None:
+    """Unsigned, with a custom endpoint: each task's request is answered for its own client's
+    region (remembered per task between before-sign and before-send), all at once."""
+    regions = ["us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"]
+
+    async def describe_all(region: str) -> list[str]:
+        session = aiobotocore_session.get_session()
+        async with session.create_client(
+            "ses", region_name=region, endpoint_url="http://127.0.0.1:9"
+        ) as ses:
+            out = await asyncio.gather(
+                *(ses.describe_configuration_set(ConfigurationSetName=region) for _ in range(20))
+            )
+        return [answer["ConfigurationSet"]["Name"] for answer in out]
+
+    async def everything() -> list[list[str]]:
+        return await asyncio.gather(*(describe_all(region) for region in regions))
+
+    with SesMock(region="us-east-1", rate_limit="off") as mock:
+        for region in regions:  # each region's set is named after it: a wrong region is a 400
+            mock.add_configuration_set({"Name": region}, region=region)
+        assert run(everything()) == [[region] * 20 for region in regions]
+    assert sorted((c.region, c.status) for c in mock.calls) == sorted(
+        (region, 200) for region in regions for _ in range(20)
+    )

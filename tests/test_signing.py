@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -220,3 +221,38 @@ def test_nested_mocks_follow_the_innermost() -> None:
         seen = authorizations(ses, "ListConfigurationSets")
         ses.list_configuration_sets()
     assert seen == [None]
+
+
+def test_many_threads_each_get_their_own_clients_region() -> None:
+    """The region an unsigned request is answered for is the one its own client signs for,
+    remembered per thread between before-sign and before-send: never another thread's."""
+    regions = ["us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"] * 2  # two threads each
+    declared = {"us-east-1", "ap-south-1"}
+    errors: list[BaseException] = []
+    with SesMock(region="us-east-1", rate_limit="off") as mock:
+        for region in declared:
+            mock.add_configuration_set(marketing(), region=region)
+        start = threading.Barrier(len(regions))
+
+        def describe(region: str) -> None:
+            ses = boto3.client("ses", region_name=region, endpoint_url="http://127.0.0.1:9")
+            start.wait(timeout=60)
+            for _ in range(50):
+                try:
+                    ses.describe_configuration_set(ConfigurationSetName="marketing")
+                except ses.exceptions.ConfigurationSetDoesNotExistException as missing:
+                    if region in declared:
+                        errors.append(missing)
+                except BaseException as error:
+                    errors.append(error)
+
+        threads = [threading.Thread(target=describe, args=(r,)) for r in regions]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert errors == []
+    assert len(mock.calls) == 50 * len(regions)
+    assert {(c.region, c.status) for c in mock.calls} == {
+        (region, 200 if region in declared else 400) for region in regions
+    }
