@@ -510,3 +510,30 @@ def test_threads_started_by_the_test_are_served(ses_mock: SesMock) -> None:
         )["ConfigurationSet"]["Name"]
     )
     assert name == "marketing"
+
+
+def test_another_librarys_emit_keeps_running_and_ours_still_stops_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A library that wrapped botocore's emit before the mock started (tracing, say) still sees
+    the events (before-send excepted: it goes to the handlers, stopping at our answer); a
+    before-send handler after our answer still does not run."""
+    from botocore.hooks import HierarchicalEmitter
+
+    seen: list[str] = []
+    original = HierarchicalEmitter.emit
+
+    def traced(self: Any, event_name: str, **kwargs: Any) -> Any:
+        seen.append(event_name)
+        return original(self, event_name, **kwargs)
+
+    monkeypatch.setattr(HierarchicalEmitter, "emit", traced)
+    after_ours: list[str] = []
+    with SesMock(region="us-east-1") as mock:
+        ses = boto3.client("ses", region_name="us-east-1")
+        ses.meta.events.register("before-send", lambda **_: after_ours.append("ran"))
+        assert ses.list_configuration_sets()["ConfigurationSets"] == []
+    assert HierarchicalEmitter.emit is traced  # the wrapper is back, as it was
+    assert "before-sign.ses.ListConfigurationSets" in seen  # traced while active
+    assert after_ours == []
+    assert [c.operation for c in mock.calls] == ["ListConfigurationSets"]

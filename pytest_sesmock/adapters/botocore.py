@@ -307,7 +307,9 @@ def _first_answer_only(emit: Any) -> Any:
     no second frame, no second copy of the arguments. ``_emit`` takes the same arguments in
     aiobotocore's emitter (where it is a coroutine), which inherits this ``emit``.
     """
-    if emit is not _BOTOCORE_EMIT:  # another library's emit: call it, stopping ours only
+    if emit is not _BOTOCORE_EMIT:
+        # Another library wrapped botocore's emit first (tracing, say): every other event still
+        # goes through it; before-send goes to the handlers, stopping at the first answer.
 
         @functools.wraps(emit)
         def emit_through(self: HierarchicalEmitter, event_name: str, **kwargs: Any) -> Any:
