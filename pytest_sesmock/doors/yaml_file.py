@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,11 +166,23 @@ def _entries(
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+MAX_VALUES = 1_000_000
+"""The values a document may hold once its aliases are expanded. An alias repeats what its
+anchor names, so a few hundred bytes of nested aliases ("billion laughs") can stand for a
+billion values; a real file of 10,000 sets holds about 200,000."""
+MAX_DEPTH = 64
+"""How deeply a document may nest; a declaration needs about ten levels."""
 
 
 def _safe_load(text: str, path: Path) -> Any:
     """The document in ``text``: composed by PyYAML's safe (C, when built) loader, then built
-    into plain values here, refusing duplicate keys, recursion and any non-standard tag.
+    into plain values here, refusing duplicate keys, recursion, alias bombs, excessive nesting
+    and any non-standard tag.
+
+    Each node is built once: an alias gives the value its anchor built (as PyYAML's own loader
+    does), and how many values the document stands for is counted before anything walks it.
     """
     import yaml
 
@@ -193,40 +206,112 @@ def _safe_load(text: str, path: Path) -> Any:
 
     loader = Loader(text)
     on_stack: set[int] = set()
+    built: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, values it expands to)
+    trail: list[str] = []  # the keys and indexes on the way to the node being built
 
-    def build(node: Any) -> Any:
-        tag = node.tag
+    def scalar(node: Any) -> Any:
+        # Strings are most of a file; PyYAML's safe constructor does the other scalar types
+        # (and refuses unknown tags).
+        if node.tag == _STR:
+            return node.value
+        try:
+            return loader.construct_object(node, deep=True)
+        except ValueError as error:  # an integer of more digits than Python converts, say
+            kind = node.tag.rpartition(":")[2]
+            shown = node.value if len(node.value) <= 40 else f"{node.value[:20]}..."
+            problem = f"cannot read {shown!r} as {kind}: {error}"
+            if kind == "int" and "digits" in str(error):
+                problem = (
+                    f"an integer of {len(node.value)} digits is more than Python reads "
+                    f"({sys.get_int_max_str_digits()} at most); quote it if it is text"
+                )
+            where = "".join(trail).lstrip(".")
+            raise DeclarationError(where, problem, _mark(path, node.start_mark)) from None
+
+    def build(node: Any, depth: int) -> tuple[Any, int]:
         if type(node) is scalar_node:
-            # Strings are most of a file; PyYAML's safe constructor does the other scalar types
-            # (and refuses unknown tags).
-            return node.value if tag == _STR else loader.construct_object(node, deep=True)
+            return scalar(node), 1
+        known = built.get(id(node))
+        if known is not None:
+            return known
+        where = node.start_mark
         if id(node) in on_stack:
+            raise DeclarationError("", "a YAML alias refers to itself", _mark(path, where))
+        if depth > MAX_DEPTH:
             raise DeclarationError(
-                "", "a YAML alias refers to itself", _mark(path, node.start_mark)
+                "", f"the document nests deeper than {MAX_DEPTH} levels", _mark(path, where)
             )
-        if tag not in (_MAP, _SEQ):
-            raise DeclarationError(
-                "", f"YAML tag {tag} is not allowed", _mark(path, node.start_mark)
-            )
+        if node.tag not in (_MAP, _SEQ):
+            raise DeclarationError("", f"YAML tag {node.tag} is not allowed", _mark(path, where))
         on_stack.add(id(node))
         try:
-            if type(node) is mapping_node:
-                loader.flatten_mapping(node)  # merge keys (<<)
-                out: dict[Any, Any] = {}
-                for key_node, value_node in node.value:
-                    key = build(key_node)
-                    if key in out:
-                        where = _mark(path, key_node.start_mark)
-                        raise DeclarationError("", f"duplicate key {key!r}", where)
-                    out[key] = build(value_node)
-                return out
-            return [build(item) for item in node.value]
+            value, count = (_mapping if type(node) is mapping_node else _sequence)(node, depth)
         finally:
             on_stack.discard(id(node))
+        if count > MAX_VALUES:
+            raise DeclarationError(
+                "",
+                f"this value expands to more than {MAX_VALUES:,} values through YAML aliases "
+                "(each alias repeats all that its anchor holds; nested aliases multiply): "
+                "refused as an alias bomb. Write the values out, or alias less deeply",
+                _mark(path, where),
+            )
+        built[id(node)] = (value, count)
+        return value, count
+
+    def _sequence(node: Any, depth: int) -> tuple[list[Any], int]:
+        out, count = [], 1
+        for index, item in enumerate(node.value):
+            trail.append(f"[{index}]")
+            value, size = build(item, depth + 1)
+            trail.pop()
+            out.append(value)
+            count += size
+        return out, count
+
+    def _mapping(node: Any, depth: int) -> tuple[dict[Any, Any], int]:
+        explicit: dict[Any, Any] = {}
+        merged: list[Any] = []
+        count = 1
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:  # ``<<: *defaults`` or ``<<: [*a, *b]``
+                sources = (
+                    value_node.value if type(value_node) is yaml.SequenceNode else [value_node]
+                )
+                for source in sources:
+                    if type(source) is not mapping_node:
+                        raise DeclarationError(
+                            "",
+                            "a merge key (<<) takes a mapping or a list of mappings",
+                            _mark(path, source.start_mark),
+                        )
+                    value, size = build(source, depth + 1)
+                    merged.append(value)
+                    count += size
+                continue
+            key, key_size = build(key_node, depth + 1)
+            if key in explicit:
+                raise DeclarationError(
+                    "", f"duplicate key {key!r}", _mark(path, key_node.start_mark)
+                )
+            trail.append(f".{key}")
+            explicit[key], size = build(value_node, depth + 1)
+            trail.pop()
+            count += key_size + size
+        if not merged:
+            return explicit, count
+        # YAML's merge: the mapping's own keys win, then the merged mappings, earlier ones
+        # first; merged keys come first, as PyYAML orders them.
+        out: dict[Any, Any] = {}
+        for source in merged:
+            for key, value in source.items():
+                out.setdefault(key, value)
+        out.update(explicit)
+        return out, count
 
     try:
         root = loader.get_single_node()
-        return None if root is None else build(root)
+        return None if root is None else build(root, 0)[0]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = _mark(path, _within(text, mark)) if mark is not None else str(path)
@@ -241,6 +326,10 @@ def _safe_load(text: str, path: Path) -> Any:
         raise DeclarationError("", f"YAML error: {error}", str(path)) from None
     except TypeError as error:  # an unhashable key, such as a mapping used as a key
         raise DeclarationError("", f"YAML error: {error}", str(path)) from None
+    except RecursionError:  # PyYAML's own composer, on a document nested thousands deep
+        raise DeclarationError(
+            "", f"the document nests deeper than {MAX_DEPTH} levels", str(path)
+        ) from None
     finally:
         loader.dispose()
 
