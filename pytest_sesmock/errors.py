@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Mapping
 
 
@@ -65,6 +66,20 @@ class SesError(Exception):
         return "Receiver" if self.status >= 500 else "Sender"
 
 
+def shown(value: object) -> str:
+    """``repr(value)`` for a message: short, however long, deeply nested or self-referring the
+    value is (a plain ``repr`` of a list nested 100,000 deep raises ``RecursionError``)."""
+    return _REPR.repr(value)
+
+
+class _ShortRepr(reprlib.Repr):
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 4
+        self.maxstring = self.maxother = 120
+        self.maxlist = self.maxtuple = self.maxdict = self.maxset = 8
+
+
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """``"; did you mean 'X'?"``, or ``"."`` when nothing is close: the end of a sentence."""
     import difflib  # only for a mistake's message
@@ -75,3 +90,6 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
         lowered = {choice.lower(): choice for choice in choices}
         found = [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=1)]
     return f"; did you mean {found[0]!r}?" if found else "."
+
+
+_REPR = _ShortRepr()

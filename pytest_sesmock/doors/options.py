@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import did_you_mean
+from ..errors import did_you_mean, shown
 from ..state import rules
 
 RATE_LIMIT_MODES = ("off", "track", "enforce")
@@ -75,10 +75,10 @@ def check_options(given: Mapping[str, Any]) -> Options:
         raise OptionError(problem)
     strict = given.get("assert_all_described")
     if strict is not None and not isinstance(strict, bool):
-        raise OptionError(f"assert_all_described must be True or False; got {strict!r}")
+        raise OptionError(f"assert_all_described must be True or False; got {shown(strict)}")
     sign = given.get("sign_requests")
     if sign is not None and not isinstance(sign, bool):
-        raise OptionError(f"sign_requests must be True or False; got {sign!r}")
+        raise OptionError(f"sign_requests must be True or False; got {shown(sign)}")
     return Options(
         assert_all_described=strict,
         sign_requests=sign,
@@ -95,7 +95,7 @@ def check_rate_limit(mode: object) -> str | None:
     """``mode`` if it is a rate-limit mode (or None), else ``OptionError``."""
     if mode is not None and mode not in RATE_LIMIT_MODES:
         raise OptionError(
-            f"rate_limit must be one of {', '.join(map(repr, RATE_LIMIT_MODES))}; got {mode!r}"
+            f"rate_limit must be one of {', '.join(map(repr, RATE_LIMIT_MODES))}; got {shown(mode)}"
         )
     return mode if mode is None else str(mode)
 

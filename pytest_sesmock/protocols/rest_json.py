@@ -249,7 +249,7 @@ def _json_body(body: object) -> dict[str, Any]:
     try:
         text = body.decode("utf-8") if isinstance(body, (bytes, bytearray)) else str(body)
         value = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested beyond Python's stack
         raise catalogue.error("v2.BadRequest.Body") from None
     if not isinstance(value, dict):
         raise catalogue.error("v2.BadRequest.Body")

@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.model import ListShape, Shape, StringShape, StructureShape
 
-from ..errors import DeclarationError, did_you_mean
+from ..errors import DeclarationError, did_you_mean, shown
 from ..protocols.model import V1, V2
 from . import rules, spelling
 from .configuration_set import ConfigurationSet
@@ -24,6 +24,11 @@ _IGNORED = ("ResponseMetadata",)
 
 def _type_name(value: object) -> str:
     return "null" if value is None else type(value).__name__
+
+
+def _got(value: object) -> str:
+    """``str 'x'``: what a value is, and the value, for a message."""
+    return f"{_type_name(value)} {shown(value)}"
 
 
 def _join(path: str, key: str) -> str:
@@ -61,21 +66,19 @@ def check_shape(shape: Shape, value: object, path: str) -> Any:
         ]
     if kind == "string":
         if not isinstance(value, str):
-            raise DeclarationError(path, f"expected a string; got {_type_name(value)} {value!r}")
+            raise DeclarationError(path, f"expected a string; got {_got(value)}")
         if isinstance(shape, StringShape) and shape.enum and value not in shape.enum:
-            raise DeclarationError(path, f"{value!r} is not one of {', '.join(shape.enum)}")
+            raise DeclarationError(path, f"{shown(value)} is not one of {', '.join(shape.enum)}")
         return value
     if kind == "boolean":
         if not isinstance(value, bool):
-            raise DeclarationError(
-                path, f"expected true or false; got {_type_name(value)} {value!r}"
-            )
+            raise DeclarationError(path, f"expected true or false; got {_got(value)}")
         return value
     if kind == "timestamp":
         return _timestamp(value, path)
     if kind in ("integer", "long"):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise DeclarationError(path, f"expected an integer; got {_type_name(value)} {value!r}")
+            raise DeclarationError(path, f"expected an integer; got {_got(value)}")
         low, high = shape.metadata.get("min"), shape.metadata.get("max")
         if (low is not None and value < low) or (high is not None and value > high):
             raise DeclarationError(path, f"{value} is out of range: SES takes {_bounds(low, high)}")
@@ -94,16 +97,17 @@ def _timestamp(value: object, path: str) -> datetime:
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise DeclarationError(path, f"{value!r} is not an ISO 8601 timestamp") from None
+            raise DeclarationError(path, f"{shown(value)} is not an ISO 8601 timestamp") from None
     elif isinstance(value, date) and not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
     if not isinstance(value, datetime):
-        raise DeclarationError(path, f"expected a timestamp; got {_type_name(value)} {value!r}")
+        raise DeclarationError(path, f"expected a timestamp; got {_got(value)}")
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _unknown_key(key: object, allowed: list[str]) -> str:
-    return f"unknown key {key!r}{did_you_mean(str(key), allowed)} Allowed: {', '.join(allowed)}"
+    name = key if isinstance(key, str) else shown(key)
+    return f"unknown key {shown(key)}{did_you_mean(name, allowed)} Allowed: {', '.join(allowed)}"
 
 
 # Sections both APIs have, each spelled either way; then those only one of them has.
@@ -198,7 +202,7 @@ def _section(key: str, value: object) -> Any:
 
 def _mixed(v1_word: str, v2_word: str) -> str:
     return (
-        f"mixes two spellings: {v1_word!r} is {_SPELLING_NAMES['v1']}'s, {v2_word!r} is "
+        f"mixes two spellings: {shown(v1_word)} is {_SPELLING_NAMES['v1']}'s, {shown(v2_word)} is "
         f"{_SPELLING_NAMES['v2']}'s; spell a section one way"
     )
 
@@ -278,8 +282,8 @@ def _sending_enabled(reputation: Mapping[str, Any], sending: Mapping[str, Any]) 
     if v1 is not None and v2 is not None and v1 != v2:
         raise DeclarationError(
             "SendingOptions.SendingEnabled",
-            f"{v2!r} differs from ReputationOptions.SendingEnabled {v1!r} (SES v1's spelling "
-            "of the same setting); give one of them",
+            f"{shown(v2)} differs from ReputationOptions.SendingEnabled {shown(v1)} (SES v1's "
+            "spelling of the same setting); give one of them",
         )
     value = v2 if v2 is not None else v1
     return True if value is None else bool(value)
@@ -311,7 +315,12 @@ def parse_entry(spec: object, *, region: str | None = None, account: str | None 
         region = spec.get("region", region)
         account = spec.get("account", account)
         spec = {key: value for key, value in spec.items() if key not in PLACEMENT_KEYS}
-    return Declared(parse_declaration(spec), region, account)
+    try:
+        return Declared(parse_declaration(spec), region, account)
+    except RecursionError:  # a safety net: the checks walk shapes, which are shallow
+        raise DeclarationError(
+            "", "the declaration nests too deeply, or refers to itself, to be a configuration set"
+        ) from None
 
 
 def _name(names: Mapping[str, object], nested_set: dict[str, Any] | None) -> tuple[str, str]:
@@ -327,12 +336,12 @@ def _name(names: Mapping[str, object], nested_set: dict[str, Any] | None) -> tup
         )
     for where, value in given:
         if not isinstance(value, str):
-            raise DeclarationError(where, f"expected a string; got {_type_name(value)} {value!r}")
+            raise DeclarationError(where, f"expected a string; got {_got(value)}")
     first_where, first = given[0]
     for where, value in given[1:]:
         if value != first:
             raise DeclarationError(
-                where, f"{value!r} differs from {first_where} {first!r}; give one of them"
+                where, f"{shown(value)} differs from {first_where} {shown(first)}; give one of them"
             )
     return str(first), first_where
 
@@ -363,7 +372,7 @@ def identity_problem(identity: object) -> str | None:
         domain = identity.rpartition("@")[2]
         if rules.is_domain(domain) and identity.count("@") <= 1 and not identity.startswith("@"):
             return None
-    return f"{identity!r} is neither an email address nor a domain name"
+    return f"{shown(identity)} is neither an email address nor a domain name"
 
 
 def parse_identities(
@@ -391,6 +400,6 @@ def parse_topics(items: object, where: str) -> tuple[DeclaredTopic, ...]:
     out = []
     for index, arn in enumerate(items):
         if not isinstance(arn, str) or not rules.is_sns_topic_arn(arn):
-            raise DeclarationError(f"{where}[{index}]", f"{arn!r} is not an SNS topic ARN")
+            raise DeclarationError(f"{where}[{index}]", f"{shown(arn)} is not an SNS topic ARN")
         out.append(DeclaredTopic(arn))
     return tuple(out)

@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..errors import shown
+
 # (pattern, max length, what is allowed), from the documentation strings of botocore's model.
 _NAME_RULES: dict[str, tuple[re.Pattern[str], int, str]] = {
     "configuration set name": (
@@ -47,7 +49,7 @@ def name_problem(kind: str, value: str) -> str | None:
     if len(value) > limit:
         return f"the {kind} has {len(value)} characters; at most {limit} are allowed"
     if not pattern.fullmatch(value):
-        return f"the {kind} {value!r} may contain only {allowed}"
+        return f"the {kind} {shown(value)} may contain only {allowed}"
     return None
 
 
@@ -94,14 +96,14 @@ _ACCOUNT = re.compile(r"\d{12}")
 def region_problem(region: object) -> str | None:
     """What is wrong with ``region`` as an AWS region name, or None."""
     if not isinstance(region, str) or not _REGION.fullmatch(region):
-        return f"region {region!r} is not an AWS region name such as 'us-east-1'"
+        return f"region {shown(region)} is not an AWS region name such as 'us-east-1'"
     return None
 
 
 def account_problem(account: object) -> str | None:
     """What is wrong with ``account`` as an AWS account id, or None."""
     if not isinstance(account, str) or not _ACCOUNT.fullmatch(account):
-        return f"account {account!r} is not a 12-digit AWS account id (a string)"
+        return f"account {shown(account)} is not a 12-digit AWS account id (a string)"
     return None
 
 

@@ -230,6 +230,11 @@ def _markers(section: str) -> tuple[frozenset[str], frozenset[str], frozenset[st
     return v1_words - v2_words, v2_words - v1_words, v1_enums | v2_enums
 
 
+_DEEPEST = 16
+"""Levels below a section that may hold words of a spelling: more than any section's shape has
+(a declaration nested deeper, or one that refers to itself, is then refused by its shape)."""
+
+
 def spelling_of(section: str, value: Any) -> tuple[str | None, str | None, str | None]:
     """(``v1``/``v2``/None, a word only v1 has, a word only v2 has) for a declared section.
 
@@ -242,7 +247,9 @@ def spelling_of(section: str, value: Any) -> tuple[str | None, str | None, str |
     found_v1: list[str] = []
     found_v2: list[str] = []
 
-    def walk(current: Any, enum: bool) -> None:
+    def walk(current: Any, enum: bool, depth: int = 0) -> None:
+        if depth > _DEEPEST:  # deeper than any section's shape: no word of either is there
+            return
         kind = type(current)
         if kind is dict or isinstance(current, Mapping):
             for key, item in current.items():
@@ -251,10 +258,10 @@ def spelling_of(section: str, value: Any) -> tuple[str | None, str | None, str |
                 elif key in only_v2:
                     found_v2.append(key)
                 if type(item) is not bool:  # flags say nothing about spelling
-                    walk(item, key in enum_members)
+                    walk(item, key in enum_members, depth + 1)
         elif kind is list or kind is tuple:
             for item in current:
-                walk(item, enum)
+                walk(item, enum, depth + 1)
         elif enum and kind is str:
             if current in only_v1:
                 found_v1.append(current)
