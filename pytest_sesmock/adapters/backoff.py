@@ -5,7 +5,9 @@ modes alike), right after the ``needs-retry`` handlers gave the delay; in adapti
 client-side token bucket may also wait before sending. The adapters note, per thread (and per
 asyncio task: the notes are context variables, and aiobotocore runs many calls on one thread),
 when the response ``_needs_retry`` decides about came from an active mock (or the request is being
-answered by one); those waits then add their seconds to that mock's clock instead of blocking.
+answered by one); those waits then move the mock's clock instead of blocking: the clock of the
+thread (or task) that waited, so that waits of concurrent threads overlap as real ones would
+(``core.clock``).
 Every other sleep and wait is real. aiobotocore's waits are made free the same way
 (``adapters.aiobotocore``).
 """
@@ -24,19 +26,20 @@ if TYPE_CHECKING:
 
 _backoff_for: ContextVar[SesMock | None] = ContextVar("pytest_sesmock_backoff_for", default=None)
 _answering: ContextVar[SesMock | None] = ContextVar("pytest_sesmock_answering", default=None)
-# Seconds of waiting skipped so far. botocore's adaptive bucket reads a clock that includes them,
-# so it sees the time pass that it would have waited; the sum only grows, so that clock is
-# monotonic, and it is the real clock as long as nothing was skipped.
+# Seconds the mocks' clocks were moved by skipped waits, so far. botocore's adaptive bucket reads
+# a clock that includes them, so it sees the time pass that it would have waited; the sum only
+# grows, so that clock is monotonic, and it is the real clock as long as nothing was skipped.
 _skipped = 0.0
 _skipped_lock = threading.Lock()
 
 
 def skip(mock: SesMock, seconds: float) -> None:
-    """A wait of ``seconds`` that did not happen: the mock's clock (and the bucket's) moves."""
+    """A wait of ``seconds`` that did not happen: the clock of this thread (or task) on ``mock``
+    moves instead (``core.clock``: concurrent waits overlap, as real ones would)."""
     global _skipped
+    mock.clock.skip(seconds)
     with _skipped_lock:
         _skipped += seconds
-    mock.advance(seconds)
 
 
 # Each write of a context variable copies the context's map, and these run on every call: a

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import SesError
+from ..errors import SesError, shown
 
 
 @dataclass
@@ -57,7 +57,10 @@ class Faults:
                     fault.times -= 1
                     if fault.times == 0:
                         self._pending.remove(fault)
-                    return fault.error
+                    # A new error for each call: raising one object again and again would chain
+                    # every call's traceback onto it, keeping their frames alive.
+                    error = fault.error
+                    return SesError(error.code, error.message, error.status, error.key)
         return None
 
 
@@ -71,7 +74,7 @@ def make_fault(
 ) -> Fault:
     """A checked ``Fault`` (names already resolved); ``ValueError`` says which argument is wrong."""
     if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
-        raise ValueError(f"status must be an HTTP error status, 400 to 599; got {status!r}")
+        raise ValueError(f"status must be an HTTP error status, 400 to 599; got {shown(status)}")
     if isinstance(times, bool) or not isinstance(times, int) or times < 1:
-        raise ValueError(f"times must be a positive integer; got {times!r}")
+        raise ValueError(f"times must be a positive integer; got {shown(times)}")
     return Fault(SesError(code, message, status), operations, configuration_set, times)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-import time
+import math
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -11,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 from .. import catalogue
 from ..cache import BoundedCache
 from ..doors.options import DEFAULT_RATE_LIMIT, check_rate_limit
-from ..errors import DeclarationError, SesError
+from ..errors import DeclarationError, SesError, shown
 from ..protocols.base import Answer, Decoded, PlainRequest
 from ..state import rules
 from ..state.backend import STATE_LOCK, Backend, resolve
 from ..state.declaration import Declaration, parse_entry, parse_identities, parse_topics
 from . import active as activation
 from . import assertions, names, pipeline
+from .clock import Clock
 from .faults import Faults, make_fault
 from .rate_limit import RateLimiter
 from .records import Call
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from ..sending.records import PublishedEvent, SentMessage
 
 DEFAULT_ACCOUNT = "123456789012"
-
-
-_THROTTLED = catalogue.error("Throttling")
 
 
 class SesMock:
@@ -75,10 +72,10 @@ class SesMock:
         self._sent: dict[str, Delivered] = {}
         self.rate_limiter = RateLimiter()
         self.faults = Faults()
-        self._clock_offset = 0.0
+        self.clock = Clock()
+        """The mock's clock (see ``time()``, ``advance()``)."""
         # Requests decoded once, reused when repeated: bounded by count and bytes, thread-safe.
         self._decoded: BoundedCache[Decoded] = BoundedCache(1024, 4 * 2**20, 64 * 1024)
-        self._clock_lock = threading.Lock()
         self._outer: SesMock | None = None
         self._active = False
         # False where nobody can read the records (``python -m pytest_sesmock serve``): a
@@ -106,7 +103,7 @@ class SesMock:
                 raise DeclarationError("", problem)
             if value is not None and isinstance(spec, Mapping) and spec.get(place, value) != value:
                 raise DeclarationError(
-                    place, f"{spec[place]!r} differs from the keyword {place}={value!r}"
+                    place, f"{shown(spec[place])} differs from the keyword {place}={shown(value)}"
                 )
         declared = parse_entry(spec, region=region, account=account)
         account = declared.account or self.account
@@ -167,11 +164,11 @@ class SesMock:
 
         if not isinstance(name, str) or not name:
             raise DeclarationError(
-                "name", f"a template name must be a non-empty string; got {name!r}"
+                "name", f"a template name must be a non-empty string; got {shown(name)}"
             )
         for part, value in (("subject", subject), ("text", text), ("html", html)):
             if value is not None and not isinstance(value, str):
-                raise DeclarationError(part, f"must be a string; got {value!r}")
+                raise DeclarationError(part, f"must be a string; got {shown(value)}")
         if subject is None:
             raise DeclarationError(
                 "subject", 'a template needs a subject (SES: "The subject must be specified.")'
@@ -208,7 +205,7 @@ class SesMock:
         from ..sending.outcomes import make
 
         if not isinstance(recipient, str) or address_problem(recipient) is not None:
-            raise ValueError(f"recipient must be an email address; got {recipient!r}")
+            raise ValueError(f"recipient must be an email address; got {shown(recipient)}")
         self.outcomes[bare(recipient).lower()] = make(
             outcome,
             bounce_type=bounce_type,
@@ -277,18 +274,23 @@ class SesMock:
     # -- time, limits and faults ---------------------------------------------------------------
 
     def time(self) -> float:
-        """The mock's clock, in epoch seconds: the standard library's clock plus ``advance()``.
+        """The mock's clock, in epoch seconds: the standard library's clock, plus ``advance()``,
+        plus the retry waits this thread (or asyncio task) skipped.
 
         Read through ``time.time()`` at each call, so freezegun and time-machine control it.
+        Each thread has a timeline of its own: botocore's free backoff moves only the clock of
+        the thread that backed off, so that waits of concurrent threads overlap, as real waits
+        would (see the README's "Rate limiting").
         """
-        return time.time() + self._clock_offset
+        return self.clock.now()
 
     def advance(self, seconds: float) -> None:
-        """Move the mock's clock forward (botocore's retry backoff does this too)."""
+        """Move the mock's clock forward by ``seconds`` (a finite number, not negative), for
+        every thread."""
+        seconds = _number("seconds", seconds)
         if seconds < 0:
-            raise ValueError(f"the mock's clock only moves forward; got {seconds!r}")
-        with self._clock_lock:
-            self._clock_offset += seconds
+            raise ValueError(f"the mock's clock only moves forward; got {shown(seconds)}")
+        self.clock.advance(seconds)
 
     def set_rate_limit(
         self,
@@ -304,10 +306,14 @@ class SesMock:
         any other name is refused with the closest served one.
         """
         targets = names.operations(operation)
-        if per_second is not None and not per_second > 0:
-            raise ValueError(f"per_second must be positive or None; got {per_second!r}")
-        if burst is not None and not burst >= 1:
-            raise ValueError(f"burst must be at least 1; got {burst!r}")
+        if per_second is not None:
+            per_second = _number("per_second", per_second, "calls a second, or None for no limit")
+            if not per_second > 0:
+                raise ValueError(f"per_second must be positive or None; got {shown(per_second)}")
+        if burst is not None:
+            burst = _number("burst", burst, "calls at once")
+            if not burst >= 1:
+                raise ValueError(f"burst must be at least 1; got {shown(burst)}")
         for target in targets:
             self.rate_limiter.set_limit(target, per_second, burst)
 
@@ -348,8 +354,11 @@ class SesMock:
     # -- calls and assertions ------------------------------------------------------------------
 
     def clear_calls(self) -> None:
-        """Forget the calls recorded so far."""
-        self.calls.clear()
+        """Forget the calls recorded so far (``calls``), and release what they held: their
+        parameters, and the requests kept decoded for reuse. Sets, messages and events stay."""
+        with STATE_LOCK:
+            self.calls.clear()
+            self._decoded.clear()
 
     def calls_of(self, operation: str | None = None, **params: Any) -> list[Call]:
         """The recorded calls of ``operation`` (any when None) with these parameter values.
@@ -431,9 +440,13 @@ class SesMock:
         )
 
     def clear_events(self) -> None:
-        """Forget the published events and sent messages recorded so far."""
-        self.events.clear()
-        self.messages.clear()
+        """Forget the published events (``events``) and the sent messages (``messages``) so far,
+        and release what they held, the messages' bodies and attachments among them. A message
+        forgotten can no longer be opened or clicked (``simulate_open``). Calls and sets stay."""
+        with STATE_LOCK:
+            self.events.clear()
+            self.messages.clear()
+            self._sent.clear()
 
     def events_of(self, event_type: str | None = None, **filters: Any) -> list[PublishedEvent]:
         """The published events of ``event_type`` (any when None) passing ``filters``.
@@ -494,8 +507,10 @@ class SesMock:
         return pipeline.answer(self, request, region, attempt, others_may_answer=others_may_answer)
 
     def throttling_error(self) -> SesError:
-        """What a call over an enforced rate limit is answered with."""
-        return _THROTTLED
+        """What a call over an enforced rate limit is answered with: a new error each time, as
+        Python appends each raise's traceback to the exception raised (one shared object would
+        keep every refused call's frames alive)."""
+        return catalogue.error("Throttling")
 
     def explain_unanswered(self, request: PlainRequest) -> str:
         """Why a request to AWS that nobody in-process answered is refused, and what to do."""
@@ -507,6 +522,17 @@ def _resolved(operation: str | None, params: Mapping[str, Any]) -> names.Operati
     targets = None if operation is None else names.operations(operation)
     names.check_parameters(targets, params)
     return targets
+
+
+def _number(name: str, value: object, what: str = "seconds") -> float:
+    """``value`` as a finite number, or an error naming the argument and what it takes."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(
+            f"{name} must be a number of {what}; got {type(value).__name__} {shown(value)}"
+        )
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number of {what}; got {shown(value)}")
+    return float(value)
 
 
 def current_mock() -> SesMock:

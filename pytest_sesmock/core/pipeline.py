@@ -196,7 +196,7 @@ def answer(
     # One call at a time, whole: the clock, the limiter, the state, the answer and the record
     # agree on one order (a limiter fed times out of order would take them for time travel).
     with STATE_LOCK:
-        now = mock.time()
+        base, now = mock.clock.read()
         throttled = False
         hint: str | None = None
         code: str | None = None
@@ -205,7 +205,7 @@ def answer(
                 raise invalid
             if mock.rate_limit != "off":
                 throttled = not mock.rate_limiter.allow(
-                    mock.account, region, (served.api, operation), now
+                    mock.account, region, (served.api, operation), now, base
                 )
                 if throttled and mock.rate_limit == "enforce":
                     raise mock.throttling_error()
