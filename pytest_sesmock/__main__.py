@@ -46,6 +46,19 @@ def _port(text: str) -> int:
     return port
 
 
+def _host(text: str) -> str:
+    """An address to listen on: an IP address of this machine's kind, or a name that resolves."""
+    import socket
+
+    try:
+        socket.getaddrinfo(text, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither an IP address nor a host name that resolves"
+        ) from None
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -65,7 +78,10 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+        "--host",
+        type=_host,
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1)",
     )
     serve.add_argument(
         "--port", type=_port, default=0, help="port to listen on (default: 0, any free port)"
@@ -184,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         server.start()
     except OSError as error:
         return _fail(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}", 1)
+    except ValueError as error:  # an address this machine cannot listen on
+        return _fail(str(error), 2)
     try:
         print(server.endpoint_url, flush=True)
         print(

@@ -291,22 +291,13 @@ class Server(TcpWSGIServer):  # type: ignore[misc]
     channel_class = _Channel
 
     def __init__(self, application: Application, host: str, port: int) -> None:
-        adjustments = Adjustments(
-            host=host,
-            port=port,
-            threads=1,  # none is started (_NoWorkers): requests are answered in the loop
-            ident="pytest-sesmock",
-            connection_limit=MAX_CONNECTIONS,
-            backlog=1024,
-            asyncore_use_poll=True,  # select() cannot watch more than 1,024 connections
-            max_request_header_size=MAX_HEADER,
-            max_request_body_size=MAX_BODY + 1,  # waitress refuses a body of this size or more
-            channel_timeout=IDLE_TIMEOUT,
-            cleanup_interval=1,  # how often the deadlines are checked
-            expose_tracebacks=False,
-            log_socket_errors=False,  # a client resetting its connection is routine
-            clear_untrusted_proxy_headers=False,  # no proxy in front: nothing to clear
-        )
+        try:
+            adjustments = self._adjustments(host, port)
+        except ValueError:  # waitress's "Invalid host/port specified."
+            raise ValueError(
+                f"cannot listen on {host}:{port}: {host!r} is neither an address of this machine "
+                "nor a host name that resolves to one"
+            ) from None
         self.draining = False
         self._stopping = threading.Event()
         self._deadline = 0.0
@@ -323,6 +314,27 @@ class Server(TcpWSGIServer):  # type: ignore[misc]
         except OSError:
             self._release()
             raise
+
+    @staticmethod
+    def _adjustments(host: str, port: int) -> Adjustments:
+        return Adjustments(
+            host=host,
+            port=port,
+            threads=1,  # none is started (_NoWorkers): requests are answered in the loop
+            ident="pytest-sesmock",
+            # waitress counts its own listening socket and wake-up trigger among the
+            # connections: without them, MAX_CONNECTIONS clients would get two fewer.
+            connection_limit=MAX_CONNECTIONS + 2,
+            backlog=1024,
+            asyncore_use_poll=True,  # select() cannot watch more than 1,024 connections
+            max_request_header_size=MAX_HEADER,
+            max_request_body_size=MAX_BODY + 1,  # waitress refuses a body of this size or more
+            channel_timeout=IDLE_TIMEOUT,
+            cleanup_interval=1,  # how often the deadlines are checked
+            expose_tracebacks=False,
+            log_socket_errors=False,  # a client resetting its connection is routine
+            clear_untrusted_proxy_headers=False,  # no proxy in front: nothing to clear
+        )
 
     @property
     def address(self) -> tuple[str, int]:
