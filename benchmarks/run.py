@@ -827,19 +827,117 @@ def deleted_sets(rounds: int, count: int) -> None:
         )
 
 
+def _rss_mib(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _request_of(mock: SesMock, client: Any) -> Any:
+    """The request botocore's hook hands ``mock`` for one describe of ``client``."""
+    seen: list[Any] = []
+    answer = mock.answer
+
+    def keep(request: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(request)
+        return answer(request, *args, **kwargs)
+
+    mock.answer = keep  # type: ignore[method-assign]
+    try:
+        client.describe_configuration_set(ConfigurationSetName="a")
+    finally:
+        del mock.answer
+    return seen[0]
+
+
+def refused_memory(count: int) -> None:
+    """Resident memory over ``count`` refused calls: in-process (fresh mocks, the calls through
+    the hook botocore calls) and in ``serve --rate-limit enforce`` (pipelined over HTTP)."""
+    print(f"memory over {count:,} refused calls", flush=True)
+    if not Path("/proc/self/status").exists():
+        row("memory over refused calls", "not measured (needs /proc)")
+        return
+    from botocore.config import Config
+
+    client = boto3.client(
+        "ses", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1})
+    )
+    sizes = []
+    for _ in range(4):
+        with SesMock(rate_limit="enforce") as mock:
+            mock.add_configuration_set({"Name": "a"})
+            mock.set_rate_limit(per_second=1e-6)
+            request = _request_of(mock, client)
+            for _ in range(count // 4):
+                mock.answer(request)
+        del mock, request
+        gc.collect()
+        sizes.append(_rss_mib())
+    grown = sizes[-1] - sizes[0]
+    row(
+        f"in-process: resident MiB after each of 4 fresh mocks of {count // 4:,} throttled calls",
+        " -> ".join(f"{size:.0f}" for size in sizes),
+        "target: flat (< 12 MiB growth; was +128 MiB per 50,000)",
+        check(grown < 12),
+    )
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as directory:
+        sets = Path(directory) / "sets.yaml"
+        sets.write_text("configuration_sets:\n  - Name: marketing\n")
+        command = [sys.executable, "-m", "pytest_sesmock", "serve", "--port", str(port)]
+        server = subprocess.Popen(
+            [*command, "--yaml", str(sets), "--rate-limit", "enforce"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**_cached_env(), "AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t"},
+        )
+        try:
+            _wait_for(port, server, "pytest-sesmock's server")
+            url = f"http://127.0.0.1:{port}/"
+            request = _signed_describe(url, keep_alive=True)
+            import socket
+
+            with socket.create_connection(("127.0.0.1", port)) as sock:
+                pending = b""
+                sent = 0
+                marks = []
+                for target in (2_000, *(2_000 + count * part // 4 for part in range(1, 5))):
+                    while sent < target:  # 500 requests pipelined at a time
+                        sock.sendall(request * 500)
+                        for _ in range(500):
+                            _, pending, _ = _read_answer(sock, pending)
+                        sent += 500
+                    marks.append(_rss_mib(server.pid))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    grown = marks[-1] - marks[0]
+    row(
+        f"serve --rate-limit enforce: resident MiB after 2,000 then each {count // 4:,} "
+        "refused requests",
+        " -> ".join(f"{mark:.0f}" for mark in marks),
+        "target: flat (< 10 MiB growth; was about 9 KB per refused request)",
+        check(grown < 10),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke test)")
     parser.add_argument(
         "--only",
-        choices=["call", "fixture", "suite", "import", "scale", "server", "deleted"],
+        choices=["call", "fixture", "suite", "import", "scale", "server", "deleted", "refused"],
         action="append",
         help="run only these parts",
     )
     arguments = parser.parse_args()
     quick, only = (
         arguments.quick,
-        set(arguments.only or ["call", "fixture", "suite", "import", "scale", "server", "deleted"]),
+        set(
+            arguments.only
+            or ["call", "fixture", "suite", "import", "scale", "server", "deleted", "refused"]
+        ),
     )
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
         os.environ.pop(name, None)
@@ -864,6 +962,8 @@ def main() -> None:
         scale(count=100 if quick else 300)
     if "deleted" in only:
         deleted_sets(rounds=3 if quick else 7, count=100 if quick else 300)
+    if "refused" in only:
+        refused_memory(count=20_000 if quick else 100_000)
     if "server" in only:
         server_throughput(rounds=1 if quick else 3, seconds=1.0 if quick else 3.0)
     print()
