@@ -7,7 +7,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from .adapters.botocore import install as _install
-from .errors import DeclarationError, NotMockedError
+from .errors import DeclarationError, NotMockedError, OptionError, SesMockError, UnknownNameError
 
 if "pytest" in sys.modules:
     # Before the helpers are imported: their failures then explain themselves the pytest way.
@@ -18,32 +18,48 @@ if "pytest" in sys.modules:
 
 if TYPE_CHECKING:
     from .core.mock import SesMock, current_mock
-    from .core.names import UnknownNameError
     from .core.records import Call
     from .doors.decorator import mock_ses
-    from .doors.options import OptionError
+    from .sending.records import PublishedEvent, SentMessage
 
 __all__ = [
     "Call",
     "DeclarationError",
     "NotMockedError",
     "OptionError",
+    "PublishedEvent",
+    "SentMessage",
     "SesMock",
+    "SesMockError",
     "UnknownNameError",
     "current_mock",
     "mock_ses",
+    "patch_client",
 ]
 
 # The mock itself is imported on first use, so that a suite that never uses it pays only for
 # the hooks below (pytest imports this package through the plugin's entry point).
 _LAZY = {
     "Call": "core.records",
-    "OptionError": "doors.options",
+    "PublishedEvent": "sending.records",
+    "SentMessage": "sending.records",
     "SesMock": "core.mock",
-    "UnknownNameError": "core.names",
     "current_mock": "core.mock",
     "mock_ses": "doors.decorator",
 }
+
+
+def patch_client(client: Any) -> Any:
+    """Route ``client`` (a botocore or boto3 client) through the mock although it was created
+    before ``pytest_sesmock`` was imported; returns it. Clients created afterwards need nothing.
+
+    Without it, such a client's SES requests are refused while a mock is active (never sent to
+    AWS), with a message naming this function.
+    """
+    from .adapters.botocore import patch_client as patch
+
+    patch(client)
+    return client
 
 
 def __getattr__(name: str) -> Any:

@@ -22,9 +22,9 @@ from typing import Any, NoReturn
 
 from .adapters.server import SesServer
 from .core.mock import SesMock
-from .doors.options import RATE_LIMIT_MODES, OptionError
+from .doors.options import RATE_LIMIT_MODES
 from .doors.yaml_file import load_yaml
-from .errors import DeclarationError
+from .errors import DeclarationError, OptionError
 
 PROG = "python -m pytest_sesmock"
 

@@ -1,4 +1,10 @@
-"""The exceptions pytest-sesmock raises, and the SES error it answers on the wire."""
+"""The exceptions pytest-sesmock raises, and the SES error it answers on the wire.
+
+Every exception pytest-sesmock raises for a mistake or a refusal is a ``SesMockError``; each also
+derives from the standard exception it always was (``ValueError``, ``RuntimeError``), so existing
+``except ValueError`` clauses keep working. ``SesError`` is not raised to callers: it is an answer
+on the wire, which botocore turns into its own ``ClientError``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,11 @@ import reprlib
 from collections.abc import Iterable, Mapping
 
 
-class DeclarationError(ValueError):
+class SesMockError(Exception):
+    """Base of the exceptions pytest-sesmock raises: ``except SesMockError`` catches them all."""
+
+
+class DeclarationError(SesMockError, ValueError):
     """A configuration-set declaration is not valid.
 
     The message names the place (``EventDestinations[1].SNSDestination``) and what is allowed.
@@ -32,12 +42,22 @@ class DeclarationError(ValueError):
         return DeclarationError(path, self.problem, location or self.location)
 
 
-class NotMockedError(RuntimeError):
+class NotMockedError(SesMockError, RuntimeError):
     """A request would have left the process while a mock was active.
 
     Raised for an SES operation that pytest-sesmock does not serve and no other in-process mock
     answered, and for any other request that would have reached the network.
     """
+
+
+class OptionError(SesMockError, ValueError):
+    """An option of the marker, of ``mock_ses``, of the ini file or of the command line is unknown
+    or has a bad value; the message names the closest known option or the values allowed."""
+
+
+class UnknownNameError(SesMockError, ValueError):
+    """A name a test typed (operation, parameter, error code, event type, filter, outcome) that
+    pytest-sesmock does not know; the message names the closest one that it knows."""
 
 
 class SesError(Exception):

@@ -19,7 +19,7 @@ from typing import Any
 from botocore import xform_name
 
 from .. import catalogue
-from ..errors import did_you_mean
+from ..errors import UnknownNameError, did_you_mean
 from ..protocols.model import V1, V2, operation_model, service_model
 
 APIS = (V1, V2)
@@ -38,10 +38,6 @@ class Operations(frozenset[Target]):
         made = super().__new__(cls, targets)
         made.label = label
         return made
-
-
-class UnknownNameError(ValueError):
-    """A name (operation, parameter, error code) that pytest-sesmock does not know."""
 
 
 @cache

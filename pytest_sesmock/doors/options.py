@@ -6,15 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import did_you_mean, shown
+from ..errors import OptionError, did_you_mean, shown
 from ..state import rules
 
 RATE_LIMIT_MODES = ("off", "track", "enforce")
 DEFAULT_RATE_LIMIT = "track"
-
-
-class OptionError(ValueError):
-    """An option of the marker or of ``mock_ses`` is unknown or has a bad value."""
 
 
 @dataclass(frozen=True)

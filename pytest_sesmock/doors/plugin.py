@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ..core.hints import take_hints
-from ..errors import DeclarationError
+from ..errors import DeclarationError, OptionError
 from .options import (
     RATE_LIMIT_MODES,
     Defaults,
-    OptionError,
     check_options,
     check_rate_limit,
     first_given,

@@ -12,8 +12,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from ..core.names import UnknownNameError
-from ..errors import did_you_mean
+from ..errors import UnknownNameError, did_you_mean
 from .records import EVENT_TYPES, PublishedEvent, describe_events
 
 FILTERS = ("configuration_set", "destination", "message_id", "recipient", "kind", "target")

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.names import UnknownNameError
-from ..errors import did_you_mean
+from ..errors import UnknownNameError, did_you_mean
 
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 
