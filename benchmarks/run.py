@@ -329,7 +329,7 @@ def _moto_per_call(rounds: int, count: int, call: Callable[[Any], Callable[[], A
 
 def fixture_cost(count: int) -> None:
     print("per-test cost of the fixture (10 sets from YAML)", flush=True)
-    from pytest_sesmock.doors.yaml_file import load_yaml
+    from pytest_sesmock.plugin.yaml_file import load_yaml
 
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "ses_mock.yaml"
@@ -425,7 +425,7 @@ def suite_cost(count: int, rounds: int) -> None:
                 "pytest",
                 "-q",
                 "-p",
-                "pytest_sesmock.doors.plugin",
+                "pytest_sesmock.plugin.pytest_plugin",
                 "-p",
                 "no:cacheprovider",
                 "ours",
@@ -456,7 +456,7 @@ def import_cost(rounds: int) -> None:
     base = "import pytest, botocore.session, botocore.client"
     # Each run a fresh interpreter: pytest and botocore first, then the plugin, timed on its own.
     timed = (
-        f"{base}; import time; started = time.perf_counter(); import pytest_sesmock.doors.plugin; "
+        f"{base}; import time; started = time.perf_counter(); import pytest_sesmock.plugin.pytest_plugin; "
         "print(time.perf_counter() - started)"
     )
     env = _cached_env()
@@ -471,7 +471,7 @@ def import_cost(rounds: int) -> None:
     ]
     extra = statistics.median(samples)
     row(
-        "import of pytest_sesmock.doors.plugin",
+        "import of pytest_sesmock.plugin.pytest_plugin",
         f"{extra * 1e3:.1f} ms",
         "target < 15 ms",
         check(extra < 0.015),
@@ -480,7 +480,7 @@ def import_cost(rounds: int) -> None:
         [
             sys.executable,
             "-c",
-            base + "; import sys, pytest_sesmock.doors.plugin; print(sorted("
+            base + "; import sys, pytest_sesmock.plugin.pytest_plugin; print(sorted("
             "m for m in ('yaml', 'responses', 'freezegun', 'requests', 'http.server', "
             "'waitress') "
             "if m in sys.modules))",
@@ -500,7 +500,7 @@ def _cached_env() -> dict[str, str]:
 
 def scale(count: int) -> None:
     print("scale", flush=True)
-    from pytest_sesmock.doors.yaml_file import parse_yaml
+    from pytest_sesmock.plugin.yaml_file import parse_yaml
 
     # Both sizes live in one mock, in two regions, and are measured in alternating rounds.
     with SesMock(rate_limit="off") as mock:
@@ -837,17 +837,18 @@ def _rss_mib(pid: int | str = "self") -> float:
 def _request_of(mock: SesMock, client: Any) -> Any:
     """The request botocore's hook hands ``mock`` for one describe of ``client``."""
     seen: list[Any] = []
-    answer = mock.answer
+    pipeline = mock.pipeline  # what botocore's hook hands the request to
+    answer = pipeline.answer
 
     def keep(request: Any, *args: Any, **kwargs: Any) -> Any:
         seen.append(request)
         return answer(request, *args, **kwargs)
 
-    mock.answer = keep  # type: ignore[method-assign]
+    pipeline.answer = keep  # type: ignore[method-assign]
     try:
         client.describe_configuration_set(ConfigurationSetName="a")
     finally:
-        del mock.answer
+        del pipeline.answer
     return seen[0]
 
 

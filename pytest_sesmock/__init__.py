@@ -6,7 +6,7 @@ import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .adapters.botocore import install as _install
+from .adapters import install as _install
 from .errors import DeclarationError, NotMockedError, OptionError, SesMockError, UnknownNameError
 
 if "pytest" in sys.modules:
@@ -18,9 +18,8 @@ if "pytest" in sys.modules:
 
 if TYPE_CHECKING:
     from .core.mock import SesMock, current_mock
-    from .core.records import Call
-    from .doors.decorator import mock_ses
-    from .sending.records import PublishedEvent, SentMessage
+    from .plugin.decorator import mock_ses
+    from .state.records import Call, PublishedEvent, SentMessage
 
 __all__ = [
     "Call",
@@ -40,12 +39,12 @@ __all__ = [
 # The mock itself is imported on first use, so that a suite that never uses it pays only for
 # the hooks below (pytest imports this package through the plugin's entry point).
 _LAZY = {
-    "Call": "core.records",
-    "PublishedEvent": "sending.records",
-    "SentMessage": "sending.records",
+    "Call": "state.records",
+    "PublishedEvent": "state.records",
+    "SentMessage": "state.records",
     "SesMock": "core.mock",
     "current_mock": "core.mock",
-    "mock_ses": "doors.decorator",
+    "mock_ses": "plugin.decorator",
 }
 
 

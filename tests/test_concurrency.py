@@ -19,7 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_sesmock import SesMock
-from pytest_sesmock.core.records import RECORD_BUDGET, RECORD_TEXT
+from pytest_sesmock.state.records import RECORD_BUDGET, RECORD_TEXT
 from pytest_sesmock.server import SesServer
 from pytest_sesmock.state.declaration import parse_entry
 
@@ -351,7 +351,7 @@ def test_the_decode_cache_is_bounded_by_bytes() -> None:
         answer = mock.answer(query_request(body))
         assert answer is not None
         assert answer.status == 200
-    cache = mock._decoded
+    cache = mock.pipeline.decoded
     assert cache.bytes <= cache.max_bytes
     assert len(cache) < 300
     assert len(mock.calls) == 300

@@ -40,8 +40,8 @@ from test_server import (
 )
 
 from pytest_sesmock import DeclarationError, SesMock
-from pytest_sesmock.core.records import Call
-from pytest_sesmock.doors.yaml_file import MAX_VALUES, load_yaml
+from pytest_sesmock.state.records import Call
+from pytest_sesmock.plugin.yaml_file import MAX_VALUES, load_yaml
 from pytest_sesmock.sending.message import Message
 from pytest_sesmock.server import MAX_CONNECTIONS, SesServer
 
@@ -62,19 +62,20 @@ def rss_mib() -> float:
 def _captured_request(mock: SesMock, call: Callable[[], Any]) -> Any:
     """The request botocore prepared for ``call``, as the ``before-send`` hook hands it over."""
     seen: list[Any] = []
-    answer = mock.answer
+    pipeline = mock.pipeline  # what the hook hands the request to
+    answer = pipeline.answer
 
     def keep(request: Any, *args: Any, **kwargs: Any) -> Any:
         seen.append(request)
         return answer(request, *args, **kwargs)
 
-    mock.answer = keep  # type: ignore[method-assign]
+    pipeline.answer = keep  # type: ignore[method-assign]
     try:
         call()
     except ClientError:
         pass
     finally:
-        del mock.answer
+        del pipeline.answer
     return seen[0]
 
 
@@ -637,9 +638,9 @@ def test_the_decoded_requests_are_released_by_clear_calls() -> None:
         mock.add_configuration_set({"Name": "a"})
         client = boto3.client("ses", region_name="us-east-1")
         client.describe_configuration_set(ConfigurationSetName="a")
-        assert len(mock._decoded) == 1
+        assert len(mock.pipeline.decoded) == 1
         mock.clear_calls()
-        assert (len(mock._decoded), mock.calls) == (0, [])
+        assert (len(mock.pipeline.decoded), mock.calls) == (0, [])
 
 
 def test_rate_limit_decisions_out_of_time_order_follow_ses_s_rule() -> None:

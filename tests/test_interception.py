@@ -57,8 +57,8 @@ def test_patch_client_covers_a_client_created_before_import(ses_mock: SesMock) -
 
 
 def test_install_is_idempotent(ses_mock: SesMock, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest_sesmock.adapters.botocore.install()
-    pytest_sesmock.adapters.botocore.install()
+    pytest_sesmock.adapters.install()
+    pytest_sesmock.adapters.install()
     ours = [
         spec
         for spec in handlers.BUILTIN_HANDLERS
@@ -67,9 +67,9 @@ def test_install_is_idempotent(ses_mock: SesMock, monkeypatch: pytest.MonkeyPatc
     assert len(ours) == 4  # before-send and before-sign, for ses and sesv2
     ses_mock.add_configuration_set(marketing())
     seen: list[str] = []
-    original = ses_mock.answer
+    original = ses_mock.pipeline.answer
     monkeypatch.setattr(
-        ses_mock,
+        ses_mock.pipeline,
         "answer",
         lambda request, *a, **kw: seen.append("x") or original(request, *a, **kw),
     )

@@ -32,7 +32,7 @@ def test_marked():
 
 @pytest.mark.ses_mock(configuration_sets=[{"Name": "function-set"}])
 def test_marked_with_fixture(ses_mock):
-    assert interception.active == [ses_mock]  # the same mock, not a second one
+    assert interception.active == [ses_mock.pipeline]  # the same mock, not a second one
     ses_mock.add_configuration_set({"Name": "fixture-set"})
     assert names() == ["function-set", "fixture-set"]
 

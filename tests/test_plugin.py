@@ -25,7 +25,7 @@ def test_state_is_reset_after_a_failing_test(pytester: pytest.Pytester) -> None:
             raise RuntimeError("code under test broke")
 
         def test_next_test_sees_a_clean_mock(ses_mock):
-            assert interception.active == [ses_mock]
+            assert interception.active == [ses_mock.pipeline]
             ses = boto3.client("ses", region_name="us-east-1")
             with pytest.raises(ses.exceptions.ConfigurationSetDoesNotExistException):
                 ses.describe_configuration_set(ConfigurationSetName="leaky")
@@ -63,7 +63,7 @@ _LOADED_BY_THE_PLUGIN = """
 import sys
 import pytest, botocore.session, botocore.client
 before = set(sys.modules)
-import pytest_sesmock.doors.plugin
+import pytest_sesmock.plugin.pytest_plugin
 print("\\n".join(sorted(set(sys.modules) - before)))
 """
 
@@ -79,8 +79,15 @@ def test_importing_the_plugin_loads_nothing_heavy() -> None:
     heavy = ("yaml", "responses", "freezegun", "time_machine", "requests", "waitress", "moto")
     heavy += ("asyncio", "aiobotocore")
     assert [m for m in loaded if m.split(".")[0] in heavy or m == "http.server"] == []
-    # The mock itself (its pipeline, protocols, APIs and state) loads with the first SesMock.
+    # The mock itself (its pipeline, protocols, APIs and state) loads with the first SesMock;
+    # of the protocols, only which hosts are AWS's (a few regular expressions) is read before.
     mock_modules = ("pytest_sesmock.core.pipeline", "pytest_sesmock.core.mock")
     assert [
-        m for m in loaded if m in mock_modules or m.startswith("pytest_sesmock.protocols")
+        m
+        for m in loaded
+        if m in mock_modules
+        or m.startswith(("pytest_sesmock.protocols.q", "pytest_sesmock.protocols.rest"))
+        or m in ("pytest_sesmock.protocols.model", "pytest_sesmock.protocols.base")
+        or m.startswith(("pytest_sesmock.apis", "pytest_sesmock.sending"))
+        or m in ("pytest_sesmock.state.backend", "pytest_sesmock.state.declaration")
     ] == []

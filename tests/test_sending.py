@@ -871,7 +871,7 @@ def test_outcome_typos_are_refused(
         ses_mock.set_outcome("a@example.com", outcome, **details)
     with pytest.raises(ValueError, match="recipient must be an email address"):
         ses_mock.set_outcome("no-domain", "bounce")
-    assert ses_mock.outcomes == {}
+    assert ses_mock.pipeline.outcomes.chosen == {}
 
 
 EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"

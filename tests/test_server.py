@@ -852,7 +852,7 @@ def test_a_slow_client_is_cut_off_and_others_are_served(
     ses_mock_server: SesServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Slowloris: headers trickling in, a byte at a time, never finishing."""
-    from pytest_sesmock.adapters import waitress_server
+    from pytest_sesmock.server import http as waitress_server
 
     monkeypatch.setattr(waitress_server, "REQUEST_TIMEOUT", 1)  # 30 s in earnest
     ses_mock_server.mock.add_configuration_set({"Name": "marketing"})
@@ -913,13 +913,13 @@ def test_an_internal_failure_is_a_500_and_the_server_goes_on(
 ) -> None:
     mock = ses_mock_server.mock
     mock.add_configuration_set({"Name": "marketing"})
-    answer = mock.answer
+    answer = mock.pipeline.answer
 
     def broken(request: Any) -> Any:
-        monkeypatch.setattr(mock, "answer", answer)  # once only
+        monkeypatch.setattr(mock.pipeline, "answer", answer)  # once only
         raise RuntimeError("a bug in the mock")
 
-    monkeypatch.setattr(mock, "answer", broken)
+    monkeypatch.setattr(mock.pipeline, "answer", broken)
     failed = describe(ses_mock_server.endpoint_url)
     assert failed.status == 500
     assert failed.error() == ("Receiver", "InternalFailure", "The request processing has failed.")
@@ -953,7 +953,7 @@ def test_server_lifecycle() -> None:
 
 def test_the_http_stack_is_imported_only_when_a_server_starts() -> None:
     script = (
-        "import sys, pytest_sesmock.doors.plugin, pytest_sesmock.server as server\n"
+        "import sys, pytest_sesmock.plugin.pytest_plugin, pytest_sesmock.server as server\n"
         "assert 'waitress' not in sys.modules\n"
         "with server.SesServer():\n"
         "    assert 'waitress' in sys.modules\n"

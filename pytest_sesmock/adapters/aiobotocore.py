@@ -14,35 +14,31 @@ supplies them (nothing here is imported unless aiobotocore is):
   ``adapters.botocore`` patches.
 
 Which kind of client a request comes from is told by its signer (the ``request_signer`` that
-``before-sign`` receives): aiobotocore's is an ``AioRequestSigner``. ``adapters.botocore``
-remembers the answer in a context variable, per thread and asyncio task, for the ``before-send``
-that follows.
+``before-sign`` receives): aiobotocore's is an ``AioRequestSigner``, whose type this module
+registers with ``adapters.botocore`` (``AsyncClients``) once aiobotocore is imported, with its
+credentials and response class; ``adapters.botocore`` never imports this module.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..core.active import active
+from ..core.activation import active
 from ..errors import NotMockedError
+from ..protocols.endpoint import is_aws_host
 from . import backoff
+from .botocore import AsyncClients, note_retry_decision, stop_at_first_answer
 from .environment import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
 from .imports import when_imported
-from .network import is_aws_host
 
 if TYPE_CHECKING:
-    from ..core.active import Journal
+    from ..core.activation import Journal
+    from ..core.pipeline import Pipeline
     from ..protocols.base import Answer
-
-
-def is_async_signer(signer: object) -> bool:
-    """Whether the request being signed comes from an aiobotocore client."""
-    return type(signer).__module__.startswith("aiobotocore.")
 
 
 @cache
@@ -94,12 +90,10 @@ def response(url: str, answer: Answer) -> Any:
 # -- while a mock is active ----------------------------------------------------------------------
 
 
-def patch(journal: Journal) -> Callable[[], None]:
-    """Apply this module's patches now if aiobotocore is loaded, else once it is imported.
-
-    Returns what stops waiting for the import (``core.active`` calls it at the last stop).
-    """
-    return when_imported("aiobotocore.endpoint", lambda: _patch(journal))
+def patch(journal: Journal, pipeline: Pipeline) -> None:
+    """Apply this module's patches now if aiobotocore is loaded, else once it is imported (the
+    wait for the import ends at the last stop)."""
+    journal.defer(when_imported("aiobotocore.endpoint", lambda: _patch(journal)))
 
 
 def _patch(journal: Journal) -> None:
@@ -109,11 +103,17 @@ def _patch(journal: Journal) -> None:
     import aiobotocore.hooks as hooks
     import aiobotocore.httpsession as httpsession
     import aiobotocore.retries.bucket as bucket
+    import aiobotocore.signers as signers
 
+    AsyncClients.signer_types.update(
+        kind
+        for kind in (getattr(signers, name, None) for name in ("AioRequestSigner",))
+        if isinstance(kind, type)
+    )
+    AsyncClients.credentials = credentials
+    AsyncClients.response = response
     emitter = hooks.AioHierarchicalEmitter
     if "emit" in vars(emitter):  # none so far: it inherits botocore's, patched in adapters.botocore
-        from .botocore import stop_at_first_answer
-
         journal.set(emitter, "emit", stop_at_first_answer)
     journal.set(endpoint, "asyncio", _EndpointAsyncio(asyncio))
     needs_retry = endpoint.AioEndpoint._needs_retry
@@ -138,7 +138,6 @@ def _patch(journal: Journal) -> None:
 
 def _backoff_free_after_ours(needs_retry: Any) -> Any:
     """``AioEndpoint._needs_retry``, as ``adapters.botocore`` wraps botocore's."""
-    from .botocore import deciding
 
     @functools.wraps(needs_retry)
     async def needs_retry_free_after_ours(
@@ -149,14 +148,14 @@ def _backoff_free_after_ours(needs_retry: Any) -> Any:
         response: Any = None,
         caught_exception: Any = None,
     ) -> Any:
-        mock = deciding(operation_model, response)
+        pipeline = note_retry_decision(operation_model, response)
         try:
             return await needs_retry(
                 self, attempts, operation_model, request_dict, response, caught_exception
             )
         finally:
-            if mock is not None:
-                backoff.note_response(None)  # no sleep came: nothing of this call is left
+            if pipeline is not None and backoff.backoff_var.get() is not None:
+                backoff.backoff_var.set(None)  # no sleep came: nothing of this call is left
 
     return needs_retry_free_after_ours
 

@@ -21,11 +21,14 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..core.active import Journal
-    from ..core.mock import SesMock
+    from ..core.activation import Journal
+    from ..core.pipeline import Pipeline
 
-_backoff_for: ContextVar[SesMock | None] = ContextVar("pytest_sesmock_backoff_for", default=None)
-_answering: ContextVar[SesMock | None] = ContextVar("pytest_sesmock_answering", default=None)
+backoff_var: ContextVar[Pipeline | None] = ContextVar("pytest_sesmock_backoff_for", default=None)
+"""The pipeline whose answer the coming backoff is for, in this thread or task (None: a real
+wait). Written by the botocore adapter's retry decision, on every call."""
+answering_var: ContextVar[Pipeline | None] = ContextVar("pytest_sesmock_answering", default=None)
+"""The pipeline answering the request being sent in this thread or task, if any."""
 # Seconds the mocks' clocks were moved by skipped waits, so far. botocore's adaptive bucket reads
 # a clock that includes them, so it sees the time pass that it would have waited; the sum only
 # grows, so that clock is monotonic, and it is the real clock as long as nothing was skipped.
@@ -33,7 +36,7 @@ _skipped = 0.0
 _skipped_lock = threading.Lock()
 
 
-def skip(mock: SesMock, seconds: float) -> None:
+def skip(mock: Pipeline, seconds: float) -> None:
     """A wait of ``seconds`` that did not happen: the clock of this thread (or task) on ``mock``
     moves instead (``core.clock``: concurrent waits overlap, as real ones would)."""
     global _skipped
@@ -42,35 +45,17 @@ def skip(mock: SesMock, seconds: float) -> None:
         _skipped += seconds
 
 
-# Each write of a context variable copies the context's map, and these run on every call: a
-# value that is already there is not written again.
+def take_backoff() -> Pipeline | None:
+    """The pipeline whose answer the coming backoff is for, once (None: a real wait)."""
+    pipeline = backoff_var.get()
+    if pipeline is not None:
+        backoff_var.set(None)
+    return pipeline
 
 
-def note_response(mock: SesMock | None) -> None:
-    """The response botocore is deciding about came from ``mock`` (None: from elsewhere)."""
-    if _backoff_for.get() is not mock:
-        _backoff_for.set(mock)
-    if _answering.get() is not None:
-        _answering.set(None)
-
-
-def note_answering(mock: SesMock | None) -> None:
-    """``mock`` is answering the request being sent on this thread (None: nobody of ours)."""
-    if _answering.get() is not mock:
-        _answering.set(mock)
-
-
-def take_backoff() -> SesMock | None:
-    """The mock whose answer the coming backoff is for, once (None: a real wait)."""
-    mock = _backoff_for.get()
-    if mock is not None:
-        _backoff_for.set(None)
-    return mock
-
-
-def answering() -> SesMock | None:
-    """The mock answering the request being sent in this thread or task, if any."""
-    return _answering.get()
+def answering() -> Pipeline | None:
+    """The pipeline answering the request being sent in this thread or task, if any."""
+    return answering_var.get()
 
 
 class ModuleProxy(ModuleType):
@@ -117,8 +102,9 @@ class _BucketThreading(ModuleProxy):
     Condition = _Condition
 
 
-def patch(journal: Journal) -> None:
-    """botocore's endpoint and adaptive bucket get the mock-aware stand-ins (``activation``)."""
+def patch(journal: Journal, pipeline: Pipeline) -> None:
+    """botocore's endpoint and adaptive bucket get the mock-aware stand-ins (registered with
+    ``core.activation``)."""
     import botocore.endpoint
     import botocore.retries.bucket
 

@@ -7,8 +7,14 @@ created afterwards, and every client of it, carries them; sessions created befor
 client. The handlers are inert while no mock is active, and leave other services to whatever
 else answers them (moto, for instance).
 
-``patch(journal)`` is applied by ``activation`` while a mock is active: the first ``before-send``
-answer is the only one, and requests to AWS that nobody answered are refused (other hosts pass).
+``patch(journal, pipeline)`` is registered with the core (``core.activation``) and applied while a
+mock is active: the first ``before-send`` answer is the only one, and requests to AWS that nobody
+answered are refused (other hosts pass).
+
+Every SES call of a test comes through ``on_choose_signer``, ``on_before_sign``, ``on_before_send``
+and ``note_retry_decision``: they read and write context variables directly (the backoff's
+notes, aiobotocore's signer kinds) rather than calling other modules, and hand the request to the
+core's ``Pipeline``, which calls nothing back.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from __future__ import annotations
 import functools
 import sys
 import weakref
+from collections.abc import Callable
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import urlsplit
 
 import botocore
@@ -28,16 +35,17 @@ from botocore.endpoint import Endpoint
 from botocore.hooks import HierarchicalEmitter
 from botocore.httpsession import URLLib3Session
 
-from ..core import deferred
-from ..core.active import active
+from ..core import activation, deferred
+from ..core.activation import active
 from ..errors import NotMockedError
-from . import aiobotocore, backoff
+from ..protocols.endpoint import is_aws_host
+from .backoff import answering_var, backoff_var
 from .environment import FAKE_ACCESS_KEY_ID, FAKE_CREDENTIALS
-from .network import is_aws_host
+from .moto import MOTO
 
 if TYPE_CHECKING:
-    from ..core.active import Journal
-    from ..core.mock import SesMock
+    from ..core.activation import Journal
+    from ..core.pipeline import Pipeline
 
 
 class MockResponse(AWSResponse):
@@ -69,19 +77,32 @@ _signing: ContextVar[tuple[str | None, int | None, bool]] = ContextVar(
 )
 
 
+class AsyncClients:
+    """What aiobotocore's clients need instead (registered by ``adapters.aiobotocore`` once
+    aiobotocore is imported): its signers' types, its credentials, its response class."""
+
+    signer_types: ClassVar[set[type]] = set()
+    """The types of aiobotocore's request signers (they await their credentials)."""
+    credentials: ClassVar[Callable[[], Any] | None] = None
+    response: ClassVar[Callable[[str, Any], Any] | None] = None
+
+
 def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
-    """Answer an SES request from the innermost active mock."""
+    """Answer an SES request from the innermost active mock's pipeline."""
     if not active:
         return None
-    mock = active[-1]
+    pipeline = active[-1]
     region, attempt, is_async = _signing.get()
     # Another handler (moto's) may answer after us: a send moto answers is only checked here.
-    answer = mock.answer(request, region, attempt, others_may_answer=True)
-    backoff.note_answering(mock if answer is not None else None)
+    answer = pipeline.answer(request, region, attempt, others_may_answer=True)
+    # The backoff's note: this request is being answered by ``pipeline`` (or by nobody of ours).
+    answering = pipeline if answer is not None else None
+    if answering_var.get() is not answering:
+        answering_var.set(answering)
     if answer is None:
         return None
-    if is_async:  # an aiobotocore client awaits the content
-        return cast(AWSResponse, aiobotocore.response(request.url, answer))
+    if is_async and AsyncClients.response is not None:  # an aiobotocore client awaits content
+        return cast(AWSResponse, AsyncClients.response(request.url, answer))
     # AWSResponse copies the headers into its own case-insensitive mapping.
     return MockResponse(request.url, answer.status, cast(Any, answer.headers), _Body(answer.body))
 
@@ -103,11 +124,12 @@ def on_before_sign(
     answer to its request will be one it can await).
     """
     if active:
-        is_async = aiobotocore.is_async_signer(request_signer)
+        is_async = type(request_signer) in AsyncClients.signer_types
         signing = request.context.setdefault("signing", {})
         if signature_version is not botocore.UNSIGNED:  # unsigned: no credentials are read
+            credentials = AsyncClients.credentials
             signing["request_credentials"] = (
-                aiobotocore.credentials() if is_async else FAKE_CREDENTIALS
+                credentials() if is_async and credentials is not None else FAKE_CREDENTIALS
             )
         # The region the request is for, as the signature's scope would name it (an unsigned
         # request to a custom endpoint_url has no scope to read it from), and its attempt.
@@ -125,34 +147,35 @@ def on_choose_signer(event_name: str = "", **_: Any) -> Any:
     """
     if not active or active[-1].sign_requests:
         return None
-    served = _served_by_event.get(event_name, _UNKNOWN)
-    if served is _UNKNOWN:
-        served = _learn_served(event_name)
-    if served is None:  # a send: moto answers it while its mock is active
-        from . import moto
-
-        served = not moto.active()
-    return botocore.UNSIGNED if served else None
+    answered = _answered_by_event.get(event_name)
+    if answered is None:
+        answered = _learn_answered(event_name)
+    if answered is _SEND:  # moto answers sends while its mock is active
+        return None if MOTO.answers_sends_now() else botocore.UNSIGNED
+    return botocore.UNSIGNED if answered else None
 
 
-# choose-signer event name -> what ``pipeline.served_kind`` says of its operation (a handful of
-# names: the operations of two APIs), so that the hot path reads one dictionary.
-_served_by_event: dict[str, bool | None] = {}
-_UNKNOWN = object()
+# choose-signer event name -> whether the mock answers its operation (True, False, or _SEND: a
+# send, which moto answers while its mock is active): a handful of names, the operations of two
+# APIs, so that the hot path reads one dictionary.
+_answered_by_event: dict[str, object] = {}
+_SEND = object()
 
 
-def _learn_served(event_name: str) -> bool | None:
-    from ..core.pipeline import served_kind  # loaded with any mock: the plugin's import is cheap
+def _learn_answered(event_name: str) -> object:
+    from ..core.pipeline import is_send, serves  # loaded with any mock: the import stays cheap
 
     api, _dot, operation = event_name.partition(".")[2].partition(".")
-    served = served_kind(api, operation)
-    if len(_served_by_event) < 4096:
-        _served_by_event[event_name] = served
-    return served
+    answered: object = serves(api, operation)
+    if answered and is_send(api, operation):
+        answered = _SEND
+    if len(_answered_by_event) < 4096:
+        _answered_by_event[event_name] = answered
+    return answered
 
 
-def deciding(operation_model: Any, response: Any) -> SesMock | None:
-    """botocore is about to decide whether to retry after ``response``: the active mock when
+def note_retry_decision(operation_model: Any, response: Any) -> Pipeline | None:
+    """botocore is about to decide whether to retry after ``response``: the active pipeline when
     the response is one of its answers (the backoff that follows is then free), else None.
 
     A send we checked and left to moto is settled here: this attempt's answer is moto's.
@@ -161,13 +184,17 @@ def deciding(operation_model: Any, response: Any) -> SesMock | None:
         from ..core.pipeline import settle  # loaded by the send that was deferred
 
         settle(response, getattr(operation_model, "name", None))
-    mock = (
+    pipeline = (
         active[-1]
         if active and response is not None and getattr(response[0], "answered_by_mock", False)
         else None
     )
-    backoff.note_response(mock)
-    return mock
+    # The backoff's notes: the response at hand is ``pipeline``'s; no request is being answered.
+    if backoff_var.get() is not pipeline:
+        backoff_var.set(pipeline)
+    if answering_var.get() is not None:
+        answering_var.set(None)
+    return pipeline
 
 
 def _backoff_free_after_ours(needs_retry: Any) -> Any:
@@ -183,14 +210,14 @@ def _backoff_free_after_ours(needs_retry: Any) -> Any:
         response: Any = None,
         caught_exception: Any = None,
     ) -> Any:
-        mock = deciding(operation_model, response)
+        pipeline = note_retry_decision(operation_model, response)
         try:
             return needs_retry(
                 self, attempts, operation_model, request_dict, response, caught_exception
             )
         finally:
-            if mock is not None:
-                backoff.note_response(None)  # no sleep came: nothing of this call is left
+            if pipeline is not None and backoff_var.get() is not None:
+                backoff_var.set(None)  # no sleep came: nothing of this call is left
 
     return needs_retry_free_after_ours
 
@@ -284,11 +311,16 @@ def patch_client(client: Any) -> None:
     _register(client.meta.events)
 
 
+activation.client_patcher = patch_client
+
+
 # -- while a mock is active ----------------------------------------------------------------------
 
 
-def patch(journal: Journal) -> None:
-    """Apply this module's patches for as long as a mock is active (see ``activation``)."""
+def patch(journal: Journal, pipeline: Pipeline) -> None:
+    """Apply this module's patches for as long as a mock is active (see ``core.activation``)."""
+    # Undone last: sessions may have cached the fake credentials of the environment's patch.
+    journal.defer(forget_fake_credentials)
     journal.set(HierarchicalEmitter, "emit", _first_answer_only(HierarchicalEmitter.emit))
     journal.set(URLLib3Session, "send", _guarded(URLLib3Session.send))
     needs_retry = getattr(Endpoint, "_needs_retry")  # noqa: B009 - private: not in the stubs

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from botocore.credentials import Credentials
 
-from ..core.region import profile_region
+from ..state.region import profile_region
+
+if TYPE_CHECKING:
+    from ..core.activation import Journal
+    from ..core.pipeline import Pipeline
 
 # Obviously fake, and never a secret: signing needs *some* key, SES never sees it.
 FAKE_ACCESS_KEY_ID = "AKIASESMOCKTESTING00"
 FAKE_SECRET_ACCESS_KEY = "pytest-sesmock-fake-secret-key"
 FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY)
 
-_CREDENTIAL_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 _REGION_KEY = "AWS_DEFAULT_REGION"  # the variable botocore reads
 
 
@@ -60,3 +64,11 @@ class FakeEnvironment:
             else:
                 os.environ[key] = value
         self._saved = {}
+
+
+def patch(journal: Journal, pipeline: Pipeline) -> None:
+    """The environment a mock needs while one is active (registered with ``core.activation``);
+    the first mock's region is the default region put there."""
+    environment = FakeEnvironment()
+    environment.start(pipeline.region)
+    journal.defer(environment.stop)

@@ -1,18 +1,26 @@
-"""moto beside us: whether its mock is active, what its backends hold, which sends it answers.
+"""Living beside moto, in one place: what moto holds and answers, as the account's other services.
 
 moto is never imported here: it is read only when the program already imported it (through
 ``sys.modules``), so a suite without moto pays nothing and a suite with it is not slowed down.
 What is read of moto (its botocore stubber's ``enabled`` flag, its backends' dictionaries) is
 what moto 4 and 5 have; anything else found there is treated as "moto knows nothing".
+
+``MotoServices`` is what state and sending ask (``state.other_services``): moto's verified
+identities, SNS topics and templates, which sends moto answers itself, and publishing events into
+moto's SNS, EventBridge, Firehose and CloudWatch. While moto's mock is not active it knows
+nothing and publishes nothing, like ``NO_OTHER_SERVICES``.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from ..protocols.model import V2
+if TYPE_CHECKING:
+    from ..state.other_services import Template
 
 
 def stubber() -> Any:
@@ -41,23 +49,6 @@ def backend(module: str, name: str, account: str, region: str) -> Any:
         return None
 
 
-def answers_send(api: str, operation: str, params: Any) -> bool:
-    """Whether moto, active now, answers this send itself.
-
-    moto 5 answers SES v1's four sends and SES v2's SendEmail with simple or raw content; it
-    raises ``NotImplementedError`` for v2's templated SendEmail and for SendBulkEmail (observed
-    with moto 5.2), so pytest-sesmock answers those itself even beside moto.
-    """
-    if not active():
-        return False
-    if api != V2:
-        return True
-    if operation == "SendBulkEmail":
-        return _has_action("moto.sesv2.responses", "SESV2Response", "send_bulk_email")
-    content = params.get("Content") if hasattr(params, "get") else None
-    return not (isinstance(content, dict) and "Template" in content)
-
-
 def _has_action(module: str, cls: str, action: str) -> bool:
     try:
         found = getattr(importlib.import_module(module), cls)
@@ -66,8 +57,123 @@ def _has_action(module: str, cls: str, action: str) -> bool:
     return hasattr(found, action)
 
 
-def templates(account: str, region: str) -> dict[str, Any]:
-    """moto's SES templates (v1 ``CreateTemplate``, which v2 shares in moto), by name."""
-    found = backend("moto.ses.models", "ses_backends", account, region)
-    stored = getattr(found, "templates", None) if found is not None else None
-    return dict(stored) if isinstance(stored, dict) else {}
+class MotoServices:
+    """The account's other services, as moto's active mock holds them."""
+
+    def identities(self, account: str, region: str) -> set[str]:
+        found = backend("moto.ses.models", "ses_backends", account, region)
+        if found is None:
+            return set()
+        out: set[str] = set()
+        for attribute in ("email_identities", "domains", "addresses"):  # moto 5.2, and earlier
+            out.update(str(item).lower() for item in getattr(found, attribute, ()) or ())
+        return out
+
+    def topics(self, account: str, region: str) -> set[str]:
+        found = backend("moto.sns.models", "sns_backends", account, region)
+        return set(getattr(found, "topics", {}) or {}) if found is not None else set()
+
+    def template(self, account: str, region: str, name: str) -> Template | None:
+        """moto's SES template (v1 ``CreateTemplate``, which v2 shares in moto)."""
+        found = backend("moto.ses.models", "ses_backends", account, region)
+        stored = getattr(found, "templates", None) if found is not None else None
+        item = stored.get(name) if isinstance(stored, dict) else None
+        if not isinstance(item, Mapping):
+            return None
+        from ..state.other_services import Template
+
+        return Template(
+            name,
+            item.get("subject_part") or None,
+            item.get("text_part") or None,
+            item.get("html_part") or None,
+        )
+
+    def answers_sends_now(self) -> bool:
+        """Whether moto's mock is active now, so that it answers sends (see ``answers_send``)."""
+        return active()
+
+    def answers_send(self, api: str, operation: str, params: Mapping[str, Any]) -> bool:
+        """Whether moto, active now, answers this send itself.
+
+        moto 5 answers SES v1's four sends and SES v2's SendEmail with simple or raw content; it
+        raises ``NotImplementedError`` for v2's templated SendEmail and for SendBulkEmail
+        (observed with moto 5.2), so pytest-sesmock answers those itself even beside moto.
+        """
+        if not active():
+            return False
+        if api != "sesv2":
+            return True
+        if operation == "SendBulkEmail":
+            return _has_action("moto.sesv2.responses", "SESV2Response", "send_bulk_email")
+        content = params.get("Content")
+        return not (isinstance(content, dict) and "Template" in content)
+
+    def publish(
+        self, service: str, method: str, region: str, account: str, payload: Mapping[str, Any]
+    ) -> str:
+        if not active():
+            from ..state.other_services import NO_OTHER_SERVICES
+
+            return NO_OTHER_SERVICES.publish(service, method, region, account, payload)
+        try:
+            answer = getattr(_client(service, region, account), method)(**payload)
+        except Exception as problem:  # SES drops what its destination refuses; say why
+            return f"not published: {service} answered {type(problem).__name__}: {problem}"
+        failed = answer.get("FailedEntryCount") if isinstance(answer, Mapping) else None
+        if failed:
+            return f"not published: events answered {answer.get('Entries')}"
+        return "published"
+
+
+_clients: dict[tuple[str, str, str], Any] = {}
+_clients_lock = threading.Lock()
+# The session the clients come from and the moto stubber it was made with: a new stubber
+# (moto imported again) makes both anew, as the old ones would go past it to the network.
+_session: tuple[Any, Any] = (None, None)
+
+
+def _client(service: str, region: str, account: str) -> Any:
+    """A botocore client of ``service`` that moto answers for ``account`` (kept for reuse)."""
+    global _session
+    key = (service, region, account)
+    current = stubber()
+    found = _clients.get(key)
+    if found is not None and _session[1] is current:
+        return found
+    with _clients_lock:
+        if _session[1] is not current or _session[0] is None:
+            import botocore.session
+
+            _session = (botocore.session.Session(), current)
+            _clients.clear()
+        found = _clients.get(key)
+        if found is not None:
+            return found
+        import botocore.config
+
+        from .environment import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
+
+        client = _session[0].create_client(
+            service,
+            region_name=region,
+            aws_access_key_id=FAKE_ACCESS_KEY_ID,
+            aws_secret_access_key=FAKE_SECRET_ACCESS_KEY,
+            config=botocore.config.Config(retries={"total_max_attempts": 1}),
+        )
+        client.meta.events.register("before-sign", _account_header(account))
+        _clients[key] = client
+        return client
+
+
+def _account_header(account: str) -> Callable[..., None]:
+    """moto serves the account a request names in ``x-moto-account-id``: the resource's."""
+
+    def add(request: Any, **_: Any) -> None:
+        request.headers["x-moto-account-id"] = account
+
+    return add
+
+
+MOTO = MotoServices()
+"""What the adapters register with the core as the account's other services."""

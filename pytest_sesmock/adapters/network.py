@@ -19,25 +19,11 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotMockedError
+from ..protocols.endpoint import is_aws_host
 
 if TYPE_CHECKING:
-    from ..core.active import Journal
-
-AWS_DOMAINS = ("amazonaws.com", "amazonaws.com.cn", "api.aws")
-"""Domains of real AWS endpoints: a host in one of them is AWS."""
-
-_SUFFIXES = tuple(f".{domain}" for domain in AWS_DOMAINS)
-
-
-def is_aws_host(host: object) -> bool:
-    """Whether ``host`` (a name, as str or bytes) is a real AWS endpoint."""
-    if isinstance(host, (bytes, bytearray)):
-        host = bytes(host).decode("ascii", "replace")
-    if not isinstance(host, str) or not host:
-        return False
-    name = host.rstrip(".").lower()
-    return name.endswith(_SUFFIXES) or name in AWS_DOMAINS
-
+    from ..core.activation import Journal
+    from ..core.pipeline import Pipeline
 
 _guarding = False
 _hook_added = False
@@ -77,14 +63,17 @@ def _refuse(host: Any) -> None:
         )
 
 
-def patch(journal: Journal) -> None:
-    """Guard ``socket.socket``'s own connects while a mock is active (see ``activation``).
+def patch(journal: Journal, pipeline: Pipeline) -> None:
+    """Guard ``socket.socket``'s own connects and every name lookup while a mock is active
+    (registered with ``core.activation``).
 
     A socket connected to a host *name* resolves it in C before Python audits the connect, so
     the audit hook alone would stop the connection only after the DNS lookup.
     """
     for name in ("connect", "connect_ex"):
         journal.set(socket.socket, name, _checked_connect(getattr(socket.socket, name)))
+    guard()
+    journal.defer(unguard)
 
 
 def _checked_connect(connect: Any) -> Any:

@@ -17,19 +17,20 @@ covered from its first call.
 from __future__ import annotations
 
 import io
-import re
 import sys
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..core.active import active
+from ..core.activation import active
 from ..errors import NotMockedError
+from ..protocols.endpoint import is_aws_host, is_ses_host
 from .imports import when_imported
-from .network import is_aws_host
 
-_SES_HOST = re.compile(r"^email(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
+if TYPE_CHECKING:
+    from ..core.activation import Journal
+    from ..core.pipeline import Pipeline
 
 
 def _usual_send_is_real(adapter: Any) -> bool:
@@ -50,19 +51,19 @@ def _adapter_class() -> type[Any]:
             self.usual = usual
 
         def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-            mock = active[-1] if active else None
-            if mock is None:  # stopped between get_adapter and send
+            pipeline = active[-1] if active else None
+            if pipeline is None:  # stopped between get_adapter and send
                 return self.usual.send(request, **kwargs)
             url = request.url or ""
             host = urlsplit(url).hostname or ""
-            if _SES_HOST.match(host):
-                answer = mock.answer(request)
+            if is_ses_host(host):
+                answer = pipeline.answer(request)
                 if answer is not None:
                     return _response(self, request, answer)
             if not _usual_send_is_real(self.usual):
                 return self.usual.send(request, **kwargs)  # another in-process mock's to answer
-            if _SES_HOST.match(host):
-                raise NotMockedError(mock.explain_unanswered(request))
+            if is_ses_host(host):
+                raise NotMockedError(pipeline.explain_unanswered(request))
             raise NotMockedError(
                 f"pytest-sesmock is active: {request.method} {url} (through requests) is an AWS "
                 "endpoint that no in-process mock answers; the request was not sent."
@@ -125,3 +126,10 @@ class RequestsPatch:
         if self._original is not None:
             sys.modules["requests"].Session.get_adapter = self._original
             self._original = None
+
+
+def patch(journal: Journal, pipeline: Pipeline) -> None:
+    """``requests`` through the mock while one is active (registered with ``core.activation``)."""
+    patched = RequestsPatch()
+    patched.start()
+    journal.defer(patched.stop)

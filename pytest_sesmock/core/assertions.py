@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..state.records import Call, describe_calls, describe_filter
 from .names import Operations
-from .records import Call, describe_calls, describe_filter
 
 
 def assert_call_count(

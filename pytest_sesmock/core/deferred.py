@@ -14,3 +14,5 @@ from typing import Any
 
 pending: ContextVar[Any] = ContextVar("pytest_sesmock_deferred_send", default=None)
 """The deferred send of the request being answered on this thread (a ``pipeline.Deferred``)."""
+checked: ContextVar[Any] = ContextVar("pytest_sesmock_deferred_result", default=None)
+"""What checking it made: its messages, to publish once moto gave their ids."""

@@ -40,23 +40,23 @@ class Faults:
     """The pending faults of one mock, consumed in the order they were added; thread-safe."""
 
     def __init__(self) -> None:
-        self._pending: list[Fault] = []
+        self.pending: list[Fault] = []
+        """The faults not used up yet, in order (the pipeline reads it before calling ``take``:
+        the common case, no fault, costs one check)."""
         self._lock = threading.Lock()
 
     def add(self, fault: Fault) -> None:
         with self._lock:
-            self._pending.append(fault)
+            self.pending.append(fault)
 
     def take(self, api: str, operation: str, params: Mapping[str, Any]) -> SesError | None:
         """The error for this call, if a pending fault matches it (using up one of its times)."""
-        if not self._pending:  # the common case costs one check
-            return None
         with self._lock:
-            for fault in self._pending:
+            for fault in self.pending:
                 if fault.matches(api, operation, params):
                     fault.times -= 1
                     if fault.times == 0:
-                        self._pending.remove(fault)
+                        self.pending.remove(fault)
                     # A new error for each call: raising one object again and again would chain
                     # every call's traceback onto it, keeping their frames alive.
                     error = fault.error

@@ -1,4 +1,8 @@
-"""``SesMock``: the one mock object that every door (fixture, marker, decorator, YAML) feeds."""
+"""``SesMock``: the one mock object that every door (fixture, marker, decorator, YAML) feeds.
+
+It is the user's face of a ``Pipeline`` (what answers the requests): declaring, the clock and
+limits, faults, records and assertions. The adapters talk to the pipeline, never to this.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +11,20 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .. import catalogue
-from ..cache import BoundedCache
-from ..doors.options import DEFAULT_RATE_LIMIT, check_rate_limit
-from ..errors import DeclarationError, SesError, shown
-from ..protocols.base import Answer, Decoded, PlainRequest
+from ..errors import DeclarationError, shown
+from ..protocols.base import Answer, PlainRequest
 from ..state import rules
 from ..state.backend import STATE_LOCK, Backend, resolve
 from ..state.declaration import Declaration, parse_entry, parse_identities, parse_topics
-from . import active as activation
-from . import assertions, names, pipeline
+from ..state.region import default_region
+from . import activation, assertions, names
 from .clock import Clock
 from .faults import Faults, make_fault
-from .rate_limit import RateLimiter
-from .records import Call
-from .region import default_region
+from .pipeline import Pipeline
+from .rate_limit import DEFAULT_RATE_LIMIT, RateLimiter, check_rate_limit
 
 if TYPE_CHECKING:
-    from ..sending.deliver import Delivered
-    from ..sending.outcomes import Outcome
-    from ..sending.records import PublishedEvent, SentMessage
+    from ..state.records import Call, PublishedEvent, SentMessage
 
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -51,36 +49,89 @@ class SesMock:
     ) -> None:
         region = region or default_region()
         account = account or DEFAULT_ACCOUNT
-        for problem in (rules.region_problem(region), rules.account_problem(account)):
-            if problem:
-                raise DeclarationError("", problem)
-        self.region: str = region
-        self.account: str = account
-        self.rate_limit: str = check_rate_limit(rate_limit) or DEFAULT_RATE_LIMIT
-        self.sign_requests: bool = bool(sign_requests)
+        for _place, problem in rules.placement_problems(region, account):
+            raise DeclarationError("", problem)
+        self.pipeline = Pipeline(
+            region=region,
+            account=account,
+            rate_limit=check_rate_limit(rate_limit) or DEFAULT_RATE_LIMIT,
+            sign_requests=bool(sign_requests),
+            owner=self,
+        )
+        """What answers this mock's requests (the adapters hand it theirs)."""
+        pipeline = self.pipeline
+        if activation.other_services is not None:
+            pipeline.backend.resources.other = activation.other_services
+        self._active = False
+
+    @property
+    def backend(self) -> Backend:
+        """What the mock holds: configuration sets, identities, topics and templates."""
+        return self.pipeline.backend
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every call answered while active, in order (``clear_calls()`` empties it)."""
+        return self.pipeline.records.calls
+
+    @property
+    def messages(self) -> list[SentMessage]:
+        """Every email a send accepted, in order, whoever answered it (moto or the mock)."""
+        return self.pipeline.records.messages
+
+    @property
+    def events(self) -> list[PublishedEvent]:
+        """Every event published to an event destination, in order (``clear_events()``)."""
+        return self.pipeline.records.events
+
+    @property
+    def clock(self) -> Clock:
+        """The mock's clock (see ``time()``, ``advance()``)."""
+        return self.pipeline.clock
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        """The token buckets of the rate limits (see ``set_rate_limit``)."""
+        return self.pipeline.rate_limiter
+
+    @property
+    def faults(self) -> Faults:
+        """The injected faults not used up yet (see ``add_error``); assign a new ``Faults`` to
+        drop them all."""
+        return self.pipeline.faults
+
+    @faults.setter
+    def faults(self, faults: Faults) -> None:
+        self.pipeline.faults = faults
+
+    @property
+    def region(self) -> str:
+        """The default region of declarations and of requests whose region cannot be told."""
+        return self.pipeline.region
+
+    @property
+    def account(self) -> str:
+        """The account every request is answered for."""
+        return self.pipeline.account
+
+    @property
+    def rate_limit(self) -> str:
+        """``"off"``, ``"track"`` or ``"enforce"`` (may be changed at any time)."""
+        return self.pipeline.rate_limit
+
+    @rate_limit.setter
+    def rate_limit(self, mode: str) -> None:
+        self.pipeline.rate_limit = check_rate_limit(mode) or DEFAULT_RATE_LIMIT
+
+    @property
+    def sign_requests(self) -> bool:
         """Whether botocore signs the requests this mock answers (by default it does not: nobody
         checks the signature, and signing is most of a call's cost)."""
-        self.backend = Backend()
-        self.calls: list[Call] = []
-        """Every call answered while active, in order (``clear_calls()`` empties it)."""
-        self.messages: list[SentMessage] = []
-        """Every email a send accepted, in order, whoever answered it (moto or the mock)."""
-        self.events: list[PublishedEvent] = []
-        """Every event published to an event destination, in order (``clear_events()``)."""
-        self.outcomes: dict[str, Outcome] = {}
-        """What ``set_outcome`` made happen to recipients, by address (lower case)."""
-        self._sent: dict[str, Delivered] = {}
-        self.rate_limiter = RateLimiter()
-        self.faults = Faults()
-        self.clock = Clock()
-        """The mock's clock (see ``time()``, ``advance()``)."""
-        # Requests decoded once, reused when repeated: bounded by count and bytes, thread-safe.
-        self._decoded: BoundedCache[Decoded] = BoundedCache(1024, 4 * 2**20, 64 * 1024)
-        self._outer: SesMock | None = None
-        self._active = False
-        # False where nobody can read the records (``python -m pytest_sesmock serve``): a
-        # long-running server then keeps none, and its memory stays flat.
-        self._recording = True
+        return self.pipeline.sign_requests
+
+    @sign_requests.setter
+    def sign_requests(self, sign: bool) -> None:
+        self.pipeline.sign_requests = bool(sign)
 
     # -- declaring -----------------------------------------------------------------------------
 
@@ -95,12 +146,9 @@ class SesMock:
         once and copied. Raises ``DeclarationError`` naming the place inside ``spec`` that is
         wrong. A set declared here overrides one of the same name that YAML or a marker declared.
         """
-        for place, value, check in (
-            ("region", region, rules.region_problem),
-            ("account", account, rules.account_problem),
-        ):
-            if value is not None and (problem := check(value)):
-                raise DeclarationError("", problem)
+        for _place, problem in rules.placement_problems(region, account):
+            raise DeclarationError("", problem)
+        for place, value in (("region", region), ("account", account)):
             if value is not None and isinstance(spec, Mapping) and spec.get(place, value) != value:
                 raise DeclarationError(
                     place, f"{shown(spec[place])} differs from the keyword {place}={shown(value)}"
@@ -129,7 +177,7 @@ class SesMock:
         """
         (declared,) = parse_identities([identity], "identity")
         with STATE_LOCK:  # a call in another thread may be reading them
-            self.backend.known.identities.add(
+            self.backend.resources.identities.add(
                 (account or self.account, region or self.region, declared.identity)
             )
 
@@ -142,7 +190,7 @@ class SesMock:
         """
         (declared,) = parse_topics([arn], "sns_topic")
         with STATE_LOCK:
-            self.backend.known.topics.add(declared.arn)
+            self.backend.resources.topics.add(declared.arn)
 
     def add_template(
         self,
@@ -160,7 +208,7 @@ class SesMock:
         attribute the data lacks makes a ``Rendering Failure`` event, as SES does. With moto
         active, moto's templates (``create_template`` through moto) count too.
         """
-        from ..sending.templates import Template
+        from ..state.other_services import Template
 
         if not isinstance(name, str) or not name:
             raise DeclarationError(
@@ -173,12 +221,8 @@ class SesMock:
             raise DeclarationError(
                 "subject", 'a template needs a subject (SES: "The subject must be specified.")'
             )
-        for place, value, check in (
-            ("region", region, rules.region_problem),
-            ("account", account, rules.account_problem),
-        ):
-            if value is not None and (problem := check(value)):
-                raise DeclarationError(place, problem)
+        for place, problem in rules.placement_problems(region, account):
+            raise DeclarationError(place, problem)
         key = (account or self.account, region or self.region, name)
         self.backend.own_templates[key] = Template(name, subject, text, html)
 
@@ -206,7 +250,7 @@ class SesMock:
 
         if not isinstance(recipient, str) or address_problem(recipient) is not None:
             raise ValueError(f"recipient must be an email address; got {shown(recipient)}")
-        self.outcomes[bare(recipient).lower()] = make(
+        self.pipeline.outcomes.chosen[bare(recipient).lower()] = make(
             outcome,
             bounce_type=bounce_type,
             bounce_subtype=bounce_subtype,
@@ -223,8 +267,8 @@ class SesMock:
         layer = resolve(declared, self.region, self.account)
         with STATE_LOCK:
             self.backend.add_layer(layer)
-            self.backend.known.identities.update(layer.identities)
-            self.backend.known.topics.update(layer.topics)
+            self.backend.resources.identities.update(layer.identities)
+            self.backend.resources.topics.update(layer.topics)
 
     # -- activation ----------------------------------------------------------------------------
 
@@ -233,9 +277,7 @@ class SesMock:
         if self._active:
             raise RuntimeError("this SesMock is already active")
         # Nested in another mock: see its sets too; ours vanish with us. It records our calls too.
-        self._outer = activation.activate(self)
-        self.backend.parent = self._outer.backend if self._outer else None
-        self.backend.known.parent = self._outer.backend.known if self._outer else None
+        self.pipeline.nest_in(activation.activate(self.pipeline))
         self._active = True
         return self
 
@@ -244,10 +286,8 @@ class SesMock:
         if not self._active:
             return
         self._active = False
-        activation.deactivate(self)
-        self.backend.parent = None
-        self.backend.known.parent = None
-        self._outer = None
+        activation.deactivate(self.pipeline)
+        self.pipeline.nest_in(None)
 
     def __enter__(self) -> SesMock:
         return self.start()
@@ -265,10 +305,11 @@ class SesMock:
         """Route ``client`` through the mock although it was created before the plugin loaded.
 
         Clients created after ``pytest_sesmock`` was imported need no patching. Returns ``client``.
+        The same as ``pytest_sesmock.patch_client(client)``.
         """
-        from ..adapters.botocore import patch_client
-
-        patch_client(client)
+        if activation.client_patcher is None:  # the adapters register it when they install
+            raise RuntimeError("pytest-sesmock's botocore adapter is not installed")
+        activation.client_patcher(client)
         return client
 
     # -- time, limits and faults ---------------------------------------------------------------
@@ -357,8 +398,8 @@ class SesMock:
         """Forget the calls recorded so far (``calls``), and release what they held: their
         parameters, and the requests kept decoded for reuse. Sets, messages and events stay."""
         with STATE_LOCK:
-            self.calls.clear()
-            self._decoded.clear()
+            self.pipeline.records.clear_calls()
+            self.pipeline.decoded.clear()
 
     def calls_of(self, operation: str | None = None, **params: Any) -> list[Call]:
         """The recorded calls of ``operation`` (any when None) with these parameter values.
@@ -417,9 +458,17 @@ class SesMock:
     ) -> list[PublishedEvent]:
         """A recipient opened the message ``message_id``: its ``Open`` event is published to the
         set's destinations that match ``open``. Returns what was published."""
-        from ..sending.deliver import engage
+        from ..sending.publishing import open_or_click
 
-        return engage(self, message_id, "Open", user_agent=user_agent)
+        pipeline = self.pipeline
+        return open_or_click(
+            pipeline.backend,
+            pipeline.records,
+            self.time(),
+            message_id,
+            "Open",
+            user_agent=user_agent,
+        )
 
     def simulate_click(
         self,
@@ -433,10 +482,18 @@ class SesMock:
         message ``message_id``: its ``Click`` event is published. ``linkTags`` come from
         ``link_tags``, else from the anchor's ``ses:tags="name:value;..."`` attribute, as SES
         reads them; CloudWatch ``LINK_TAG`` dimensions read them."""
-        from ..sending.deliver import engage
+        from ..sending.publishing import open_or_click
 
-        return engage(
-            self, message_id, "Click", link=link, link_tags=link_tags, user_agent=user_agent
+        pipeline = self.pipeline
+        return open_or_click(
+            pipeline.backend,
+            pipeline.records,
+            self.time(),
+            message_id,
+            "Click",
+            link=link,
+            link_tags=link_tags,
+            user_agent=user_agent,
         )
 
     def clear_events(self) -> None:
@@ -444,9 +501,7 @@ class SesMock:
         and release what they held, the messages' bodies and attachments among them. A message
         forgotten can no longer be opened or clicked (``simulate_open``). Calls and sets stay."""
         with STATE_LOCK:
-            self.events.clear()
-            self.messages.clear()
-            self._sent.clear()
+            self.pipeline.records.clear_events()
 
     def events_of(self, event_type: str | None = None, **filters: Any) -> list[PublishedEvent]:
         """The published events of ``event_type`` (any when None) passing ``filters``.
@@ -490,7 +545,7 @@ class SesMock:
         events.check_filters(filters)
         events.assert_no_event_published(self.events, kind, filters)
 
-    # -- answering (the hot path) --------------------------------------------------------------
+    # -- answering --------------------------------------------------------------------------
 
     def answer(
         self,
@@ -500,21 +555,10 @@ class SesMock:
         *,
         others_may_answer: bool = False,
     ) -> Answer | None:
-        """The plain answer to one SES request, or None for an operation this mock does not
-        serve. Every adapter calls this (see ``core.pipeline``); ``region`` and ``attempt`` are
-        the client's, when the adapter knows them; botocore's says ``others_may_answer``, as
-        moto's handler may answer a send after ours."""
-        return pipeline.answer(self, request, region, attempt, others_may_answer=others_may_answer)
-
-    def throttling_error(self) -> SesError:
-        """What a call over an enforced rate limit is answered with: a new error each time, as
-        Python appends each raise's traceback to the exception raised (one shared object would
-        keep every refused call's frames alive)."""
-        return catalogue.error("Throttling")
-
-    def explain_unanswered(self, request: PlainRequest) -> str:
-        """Why a request to AWS that nobody in-process answered is refused, and what to do."""
-        return pipeline.explain_unanswered(self, request)
+        """The plain answer to one SES request (``method``, ``url``, ``headers``, ``body``), or
+        None for an operation this mock does not serve: what the adapters get from its
+        pipeline (``Pipeline.answer``), for a request made by hand."""
+        return self.pipeline.answer(request, region, attempt, others_may_answer=others_may_answer)
 
 
 def _resolved(operation: str | None, params: Mapping[str, Any]) -> names.Operations | None:
@@ -540,7 +584,8 @@ def current_mock() -> SesMock:
 
     Raises ``LookupError`` when no mock is active.
     """
-    mock = activation.innermost()
-    if mock is None:
+    pipeline = activation.innermost()
+    owner = pipeline.owner if pipeline is not None else None
+    if not isinstance(owner, SesMock):
         raise LookupError("no SES mock is active (use the ses_mock fixture, marker or mock_ses)")
-    return mock
+    return owner

@@ -21,6 +21,7 @@ from botocore import xform_name
 from .. import catalogue
 from ..errors import UnknownNameError, did_you_mean
 from ..protocols.model import V1, V2, operation_model, service_model
+from ..state import records
 
 APIS = (V1, V2)
 """The APIs served, by botocore service name, as a prefix selects them."""
@@ -184,3 +185,6 @@ def _modeled_errors(api: str, name: str) -> dict[str, tuple[str, int, str]]:
         out[code] = value
         out[shape.name] = value  # the exception boto3 raises for it
     return out
+
+
+records.operation_names = operations  # ``Call.matches`` understands the names users type

@@ -1,14 +1,16 @@
 """The one path every request takes: a plain request in, a plain answer out.
 
 Every adapter (botocore's ``before-send`` hook, ``requests``, the HTTP server, the async clients)
-hands the active mock a plain request and gets a plain ``Answer`` back, or None when the request
-is not one the mock serves (another in-process mock may answer it; the network guard stops the
-rest). Records, rate limits and injected faults live here, once, for both APIs.
+hands the active ``Pipeline`` a plain request and gets a plain ``Answer`` back, or None when the
+request is not one the mock serves (another in-process mock may answer it; the network guard
+stops the rest). A pipeline holds everything a call needs: the account's state, its clock, its
+limits, its injected faults and its records; ``SesMock`` is the user's face of one, and the
+pipeline never calls back into it.
 
 Sends are the one exception to "answered here": while moto is active, botocore's adapter lets a
 send be checked here (its configuration set) and answered by moto; ``settle`` then records moto's
 answer and publishes the events. Either way the events are published here, after the answer
-(``sending.deliver``).
+(``sending.publishing``).
 """
 
 from __future__ import annotations
@@ -20,24 +22,25 @@ import traceback
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from .. import catalogue
+from ..cache import BoundedCache
 from ..errors import SesError
-from ..protocols.base import Answer, Decoded, PlainRequest, Wire
-from ..protocols.endpoint import region_of
+from ..protocols.base import Answer, Decoded, PlainRequest, Served, Wire
+from ..protocols.endpoint import URL_REGIONS, region_of
 from ..protocols.model import V1, V2
-from ..state.backend import STATE_LOCK, Context
+from ..sending.outcomes import Outcomes
+from ..state.backend import STATE_LOCK, Backend, Context
+from ..state.records import Call, Records, capped
 from . import deferred, hints
-from .faults import configuration_set_of
-from .records import Call, capped
+from .clock import Clock
+from .faults import Faults, configuration_set_of
+from .rate_limit import RateLimiter
 
 # Requests smaller than this cannot carry a record worth capping (their parameters are smaller).
 _CAP_FROM = 4096
-
-if TYPE_CHECKING:
-    from ..sending.operations import Sent
-    from .mock import SesMock
 
 SENDS = frozenset(
     [
@@ -105,25 +108,6 @@ def _attempt(header: str | bytes | None) -> int:
     return int(number) if number.isdigit() else 1
 
 
-def _decode(mock: SesMock, wire: Wire, request: PlainRequest) -> Decoded | None:
-    """The request understood; None if not served.
-
-    Code under test sends the same few requests again and again, and botocore's retries repeat
-    them exactly: a request seen before in this mock is decoded once. Per mock, so that nothing
-    decoded in one test is shared with the next; the parameters are read-only. The cache is
-    bounded by entries and bytes (``SesMock._decoded``), and a large request is not kept at all.
-    """
-    key = wire.cache_key(request)
-    if key is not None:
-        known = mock._decoded.get(key)
-        if known is not None:
-            return known
-    decoded = wire.decode(request)
-    if decoded is not None and key is not None and decoded[2] is None:
-        mock._decoded.put(key, decoded, _size_of(key))
-    return decoded
-
-
 def _size_of(key: Hashable) -> int:
     """About the bytes a decoded request keeps: its key, and parameters of about its size."""
     parts = key if isinstance(key, tuple) else (key,)
@@ -137,110 +121,169 @@ def _request_size(request: PlainRequest) -> int:
 
 @cache
 def _served(api: str) -> frozenset[str]:
-    from .names import served
-
-    return frozenset(served(api))
+    return frozenset(_wires(api).served_names())
 
 
-def served_kind(api: str, operation: str) -> bool | None:
-    """Whether the mock answers this operation of this API (``ses``, ``sesv2``) itself: True
-    always, False never, None for a send (moto's to answer while moto is active; we only check
-    its configuration set). Fixed for the life of the process: callers may keep it."""
-    if api not in (V1, V2) or operation not in _served(api):
-        return False
-    return None if (api, operation) in SENDS else True
+def serves(api: str, operation: str) -> bool:
+    """Whether the mock answers this operation of this API (``ses``, ``sesv2``) itself (a send:
+    unless moto's mock is active and answers it, see ``is_send``). Fixed for the process."""
+    return api in (V1, V2) and operation in _served(api)
 
 
-def answer(
-    mock: SesMock,
-    request: PlainRequest,
-    region: str | None = None,
-    attempt: int | None = None,
-    *,
-    others_may_answer: bool = False,
-) -> Answer | None:
-    """``mock``'s answer to one request, or None for an operation it does not serve.
+def is_send(api: str, operation: str) -> bool:
+    """Whether the operation sends email (moto answers it while its mock is active)."""
+    return (api, operation) in SENDS
 
-    Whatever goes wrong inside, the caller gets an AWS error (``InternalFailure`` for a bug of
-    ours, its traceback on standard error), and the call is recorded once.
 
-    ``region`` is the region the client signs for and ``attempt`` the retry it is on, when its
-    adapter knows them (a request left unsigned carries no credential scope to read the region
-    from; the attempt is otherwise read from the ``amz-sdk-request`` header).
-    ``others_may_answer``: the adapter lets another in-process mock answer after us (botocore's
-    ``before-send``); then a send that moto answers is checked here and left to moto (None).
-    """
-    wire = wire_for(request)
-    try:
-        decoded = _decode(mock, wire, request)
-    except Exception as bug:
-        decoded = _undecodable(wire, request, bug)
-    if decoded is None:
-        return None  # another in-process mock may answer; the network guard stops the rest
-    served, params, invalid = decoded
-    operation = served.name
-    headers = request.headers
-    url = request.url
-    # The endpoint host usually tells the region; else the client's (from its adapter), else the
-    # signature's credential scope (server mode, requests).
-    region = (
-        region_of(url, None)
-        or region
-        or region_of(url, headers.get("Authorization"))
-        or mock.region
-    )
-    rid = request_id()
-    attempt = attempt or _attempt(headers.get("amz-sdk-request"))
-    sending = (served.api, operation) in SENDS
-    result: Any = None
-    # One call at a time, whole: the clock, the limiter, the state, the answer and the record
-    # agree on one order (a limiter fed times out of order would take them for time travel).
-    with STATE_LOCK:
-        base, now = mock.clock.read()
-        throttled = False
-        hint: str | None = None
-        code: str | None = None
-        try:
-            if invalid is not None:
-                raise invalid
-            if mock.rate_limit != "off":
-                throttled = not mock.rate_limiter.allow(
-                    mock.account, region, (served.api, operation), now, base
-                )
-                if throttled and mock.rate_limit == "enforce":
-                    raise mock.throttling_error()
-            fault = mock.faults.take(served.api, operation, params)
-            if fault is not None:
-                raise fault
-            defer = sending and others_may_answer and _moto_answers(served.api, operation, params)
-            result = served.run(mock.backend, Context(mock.account, region, now, defer), params)
-            if defer:
-                deferred.pending.set(
-                    Deferred(
-                        mock, served.api, operation, params, region, now, throttled, attempt, result
+class Pipeline:
+    """Everything one mock answers with: the account's state, clock, limits, faults and
+    records. ``answer`` is the hot path; the rest is set up once, by ``SesMock``."""
+
+    def __init__(
+        self,
+        *,
+        region: str,
+        account: str,
+        rate_limit: str,
+        sign_requests: bool,
+        owner: Any = None,
+    ) -> None:
+        self.region = region
+        """The default region of declarations, and of requests whose region cannot be told."""
+        self.account = account
+        self.rate_limit = rate_limit
+        self.sign_requests = sign_requests
+        self.owner = owner
+        """The ``SesMock`` this is the pipeline of (``current_mock()`` returns it)."""
+        self.backend = Backend()
+        self.clock = Clock()
+        self.rate_limiter = RateLimiter()
+        self.faults = Faults()
+        self.records = Records()
+        self.outcomes = Outcomes()
+        # Requests decoded once, reused when repeated: bounded by count and bytes, thread-safe.
+        self.decoded: BoundedCache[Decoded] = BoundedCache(1024, 4 * 2**20, 64 * 1024)
+        self.outer: Pipeline | None = None
+
+    def nest_in(self, outer: Pipeline | None) -> None:
+        """Nested in ``outer`` (a mock active around this one): see its sets, identities and
+        outcomes too, and have it record this one's calls, messages and events (None: alone)."""
+        self.outer = outer
+        self.backend.parent = outer.backend if outer else None
+        self.backend.resources.parent = outer.backend.resources if outer else None
+        self.outcomes.parent = outer.outcomes if outer else None
+        self.records.nest_in(outer.records if outer else None)
+
+    def answer(
+        self,
+        request: PlainRequest,
+        region: str | None = None,
+        attempt: int | None = None,
+        *,
+        others_may_answer: bool = False,
+    ) -> Answer | None:
+        """The answer to one request, or None for an operation this mock does not serve.
+
+        Whatever goes wrong inside, the caller gets an AWS error (``InternalFailure`` for a bug
+        of ours, its traceback on standard error), and the call is recorded once.
+
+        ``region`` is the region the client signs for and ``attempt`` the retry it is on, when
+        its adapter knows them (a request left unsigned carries no credential scope to read the
+        region from; the attempt is otherwise read from the ``amz-sdk-request`` header).
+        ``others_may_answer``: the adapter lets another in-process mock answer after us
+        (botocore's ``before-send``); then a send that moto answers is checked here and left to
+        moto (None).
+        """
+        wire = wire_for(request)
+        # Code under test sends the same few requests again and again, and botocore's retries
+        # repeat them exactly: a request seen before in this mock is decoded once (per mock, so
+        # that nothing decoded in one test is shared with the next; the parameters are
+        # read-only). Bounded by entries and bytes; a large request is not kept at all.
+        key = wire.cache_key(request)
+        decoded = self.decoded.get(key) if key is not None else None
+        if decoded is None:
+            try:
+                decoded = wire.decode(request)
+            except Exception as bug:
+                decoded = _undecodable(wire, request, bug)
+            if decoded is None:
+                return None  # another in-process mock may answer; the network guard stops the rest
+            if key is not None and decoded[2] is None:
+                self.decoded.put(key, decoded, _size_of(key))
+        served, params, invalid = decoded
+        operation = served.name
+        headers = request.headers
+        url = request.url
+        # The endpoint host usually tells the region; else the client's (from its adapter), else
+        # the signature's credential scope (server mode, requests).
+        region = (
+            URL_REGIONS.get(url)
+            or region_of(url, None)
+            or region
+            or region_of(url, headers.get("Authorization"))
+            or self.region
+        )
+        rid = request_id()
+        attempt = attempt or _attempt(headers.get("amz-sdk-request"))
+        sending = (served.api, operation) in SENDS
+        account = self.account
+        result: Any = None
+        # One call at a time, whole: the clock, the limiter, the state, the answer and the record
+        # agree on one order.
+        with STATE_LOCK:
+            base, now = self.clock.read()
+            throttled = False
+            hint: str | None = None
+            code: str | None = None
+            try:
+                if invalid is not None:
+                    raise invalid
+                if self.rate_limit != "off":
+                    throttled = not self.rate_limiter.allow(
+                        account, region, (served.api, operation), now, base
                     )
+                    if throttled and self.rate_limit == "enforce":
+                        # A new error each time: Python chains each raise's traceback onto the
+                        # exception raised, so one shared object would keep every refused
+                        # call's frames alive.
+                        raise catalogue.error("Throttling")
+                if self.faults.pending:
+                    fault = self.faults.take(served.api, operation, params)
+                    if fault is not None:
+                        raise fault
+                other = self.backend.resources.other
+                defer = (
+                    sending
+                    and others_may_answer
+                    and other.answers_send(served.api, operation, params)
                 )
-                return None  # moto answers the rest of the send; ``settle`` sees its answer
-            reply = wire.result_answer(200, served.encode(result, rid), rid)
-        except SesError as error:
-            result = None
-            answered = wire.translate(error)  # v2 answers the shared semantics' errors its way
-            reply, code = wire.error_answer(answered, rid), answered.code
-            if error.code == "ConfigurationSetDoesNotExist":
-                hint = _hint_elsewhere(mock, operation, params, region)
-        except Exception as bug:
-            result = None
-            failure = internal_failure(bug, f"{served.api} {operation}", rid)
-            reply, code = wire.error_answer(failure, rid), failure.code
-        if reply.status >= 400 and _request_size(request) > _CAP_FROM:
-            params = capped(params)  # a refused request is not kept whole, however large it was
-        _record(
-            mock,
-            Call(
+                result = served.run(self.backend, Context(account, region, now, defer), params)
+                if defer:
+                    deferred.pending.set(
+                        Deferred(
+                            self, served.api, operation, params, region, now, throttled, attempt
+                        )
+                    )
+                    deferred.checked.set(result)
+                    return None  # moto answers the rest of the send; ``settle`` sees its answer
+                reply = wire.result_answer(200, served.encode(result, rid), rid)
+            except SesError as error:
+                result = None
+                answered = wire.translate(error)  # v2 answers the shared semantics' errors its way
+                reply, code = wire.error_answer(answered, rid), answered.code
+                if error.code == "ConfigurationSetDoesNotExist":
+                    hint = self._hint_elsewhere(operation, params, region)
+            except Exception as bug:
+                result = None
+                failure = internal_failure(bug, f"{served.api} {operation}", rid)
+                reply, code = wire.error_answer(failure, rid), failure.code
+            if reply.status >= 400 and _request_size(request) > _CAP_FROM:
+                params = capped(params)  # a refused request is not kept whole, however large
+            call = Call(
                 operation,
                 params,
                 region,
-                mock.account,
+                account,
                 now,
                 reply.status,
                 code,
@@ -248,53 +291,107 @@ def answer(
                 attempt,
                 hint,
                 served.api,
-            ),
+            )
+            for records in self.records.chain:  # this mock's, and those of the mocks around it
+                records.calls.append(call)
+        if sending and result is not None:
+            # Outside the lock: publishing calls moto through botocore, which other threads share.
+            self._deliver(served.api, operation, result, region, now, "pytest-sesmock")
+        return reply
+
+    def _deliver(
+        self,
+        api: str,
+        operation: str,
+        result: Any,
+        region: str,
+        now: float,
+        answered_by: str,
+        ids: list[str | None] | None = None,
+    ) -> None:
+        from ..sending.publishing import deliver
+
+        sent = result.messages
+        if ids is not None:
+            sent = [(message, mid) for (message, _), mid in zip(sent, ids, strict=False)]
+        delivered = [(message, mid) for message, mid in sent if mid]
+        context = Context(self.account, region, now)
+        deliver(
+            self.backend,
+            self.records,
+            self.outcomes,
+            api,
+            operation,
+            delivered,
+            context,
+            answered_by,
         )
-    if sending and result is not None:
-        # Outside the lock: publishing calls moto through botocore, which other threads share.
-        _deliver(mock, served.api, operation, result, region, now, "pytest-sesmock")
-    return reply
 
+    def _hint_elsewhere(self, operation: str, params: Mapping[str, Any], region: str) -> str | None:
+        """When the set a call did not find lives in another region or account, say where."""
+        name = configuration_set_of(params)
+        if name is None:
+            return None
+        places = [
+            place_region if account == self.account else f"{place_region} (account {account})"
+            for account, place_region in self.backend.placements(name)
+            if (account, place_region) != (self.account, region)
+        ]
+        if not places:
+            return None
+        hint = (
+            f"configuration set {name!r} exists in {' and '.join(places)}, but this {operation} "
+            f"call was made in {region} (account {self.account}), where it does not exist. "
+            f"Declare it in {region} too, or create the client with region_name (or "
+            "AWS_DEFAULT_REGION) naming the region it lives in."
+        )
+        hints.note_hint(hint)
+        return hint
 
-def _record(mock: SesMock, call: Call) -> None:
-    """Record a call in ``mock`` and the mocks around it (none when it keeps no records)."""
-    with STATE_LOCK:
-        owner: SesMock | None = mock if mock._recording else None
-        while owner is not None:  # the mocks around a nested one see its calls too
-            owner.calls.append(call)
-            owner = owner._outer
-
-
-def _moto_answers(api: str, operation: str, params: Mapping[str, Any]) -> bool:
-    from ..adapters import moto
-
-    return moto.answers_send(api, operation, params)
-
-
-def _deliver(
-    mock: SesMock,
-    api: str,
-    operation: str,
-    result: Sent,
-    region: str,
-    now: float,
-    answered_by: str,
-    ids: list[str | None] | None = None,
-) -> None:
-    from ..sending.deliver import deliver
-
-    sent = result.messages
-    if ids is not None:
-        sent = [(message, mid) for (message, _), mid in zip(sent, ids, strict=False)]
-    delivered = [(message, mid) for message, mid in sent if mid]
-    deliver(mock, api, operation, delivered, Context(mock.account, region, now), answered_by)
+    def explain_unanswered(self, request: PlainRequest) -> str:
+        """Why a request to AWS that nobody in-process answered is refused, and what to do."""
+        host = urlsplit(request.url).hostname or request.url
+        wire = wire_for(request)
+        operation = wire.operation_of(request) if host.startswith("email") else None
+        served = wire.served_names()
+        if operation in served and (wire.api, operation) in SENDS and deferred.pending.get():
+            return (
+                f"{wire.label} {operation}: moto's mock_aws is active, so pytest-sesmock checked "
+                "the send's configuration set and left the send to moto, but this client has no "
+                "moto handler (created before moto was imported?). Create the client after "
+                "importing moto, or inside mock_aws. The request was not sent."
+            )
+        if operation in served:
+            return (
+                f"{wire.label} {operation} was sent by a botocore client that pytest-sesmock does "
+                "not intercept (created before pytest_sesmock was imported?); route it through "
+                "the mock with ses_mock.patch_client(client) (or pytest_sesmock.patch_client). "
+                "The request was not sent."
+            )
+        if operation:
+            templates = (
+                " Declare the templates your sends use with ses_mock.add_template(...), or let "
+                "moto's mock_aws hold them."
+                if "Template" in operation
+                else ""
+            )
+            return (
+                f"{wire.label} operation {operation} is not mocked by pytest-sesmock (it serves "
+                f"{', '.join(served)}) and no other in-process mock answered it; the request was "
+                f"not sent.{templates}"
+            )
+        return (
+            f"pytest-sesmock is active and {request.method} {request.url} would have left the "
+            "process; only SES is mocked here (use an in-process mock such as moto for other "
+            "services). The request was not sent."
+        )
 
 
 @dataclass(frozen=True)
 class Deferred:
     """A send checked here and left to moto: what ``settle`` needs once moto answered it."""
 
-    mock: SesMock
+    pipeline: Pipeline
     api: str
     operation: str
     params: Mapping[str, Any]
@@ -302,7 +399,6 @@ class Deferred:
     now: float
     throttled: bool
     attempt: int
-    result: Sent
 
 
 def settle(response: Any, operation: str | None) -> None:
@@ -314,21 +410,22 @@ def settle(response: Any, operation: str | None) -> None:
     pending: Deferred | None = deferred.pending.get()
     if pending is None:
         return
+    result = deferred.checked.get()
     deferred.pending.set(None)
+    deferred.checked.set(None)
     if response is None or operation != pending.operation:
         return
     http, parsed = response
     status = int(getattr(http, "status_code", 0) or 0)
     error = parsed.get("Error") if isinstance(parsed, Mapping) else None
     code = error.get("Code") if isinstance(error, Mapping) and status >= 300 else None
-    mock = pending.mock
-    _record(
-        mock,
+    pipeline = pending.pipeline
+    pipeline.records.add_call(
         Call(
             pending.operation,
             pending.params,
             pending.region,
-            mock.account,
+            pipeline.account,
             pending.now,
             status,
             code,
@@ -336,19 +433,17 @@ def settle(response: Any, operation: str | None) -> None:
             pending.attempt,
             None,
             pending.api,
-        ),
+        )
     )
     if status < 300 and isinstance(parsed, Mapping):
-        ids = _message_ids(parsed)
-        _deliver(
-            mock,
+        pipeline._deliver(
             pending.api,
             pending.operation,
-            pending.result,
+            result,
             pending.region,
             pending.now,
             "moto",
-            ids,
+            _message_ids(parsed),
         )
 
 
@@ -398,72 +493,9 @@ def _undecodable(wire: Wire, request: PlainRequest, bug: Exception) -> Decoded |
         )
         return None
     assert name is not None
-    from ..protocols.base import Served
 
     def fail(*_: object) -> Mapping[str, Any]:
         raise bug
 
     served = Served(wire.api, name, fail, lambda result, rid: b"")
     return served, {}, None
-
-
-def _hint_elsewhere(
-    mock: SesMock, operation: str, params: Mapping[str, Any], region: str
-) -> str | None:
-    """When the set a call did not find lives in another region or account, say where."""
-    name = configuration_set_of(params)
-    if name is None:
-        return None
-    places = [
-        place_region if account == mock.account else f"{place_region} (account {account})"
-        for account, place_region in mock.backend.placements(name)
-        if (account, place_region) != (mock.account, region)
-    ]
-    if not places:
-        return None
-    hint = (
-        f"configuration set {name!r} exists in {' and '.join(places)}, but this {operation} "
-        f"call was made in {region} (account {mock.account}), where it does not exist. "
-        f"Declare it in {region} too, or create the client with region_name (or "
-        "AWS_DEFAULT_REGION) naming the region it lives in."
-    )
-    hints.note_hint(hint)
-    return hint
-
-
-def explain_unanswered(mock: SesMock, request: PlainRequest) -> str:
-    """Why a request to AWS that nobody in-process answered is refused, and what to do."""
-    host = urlsplit(request.url).hostname or request.url
-    wire = wire_for(request)
-    operation = wire.operation_of(request) if host.startswith("email") else None
-    served = wire.served_names()
-    if operation in served and (wire.api, operation) in SENDS and deferred.pending.get():
-        return (
-            f"{wire.label} {operation}: moto's mock_aws is active, so pytest-sesmock checked the "
-            "send's configuration set and left the send to moto, but this client has no moto "
-            "handler (created before moto was imported?). Create the client after importing "
-            "moto, or inside mock_aws. The request was not sent."
-        )
-    if operation in served:
-        return (
-            f"{wire.label} {operation} was sent by a botocore client that pytest-sesmock does "
-            "not intercept (created before pytest_sesmock was imported?); route it through "
-            "the mock with ses_mock.patch_client(client). The request was not sent."
-        )
-    if operation:
-        templates = (
-            " Declare the templates your sends use with ses_mock.add_template(...), or let "
-            "moto's mock_aws hold them."
-            if "Template" in operation
-            else ""
-        )
-        return (
-            f"{wire.label} operation {operation} is not mocked by pytest-sesmock (it serves "
-            f"{', '.join(served)}) and no other in-process mock answered it; the request was "
-            f"not sent.{templates}"
-        )
-    return (
-        f"pytest-sesmock is active and {request.method} {request.url} would have left the "
-        "process; only SES is mocked here (use an in-process mock such as moto for other "
-        "services). The request was not sent."
-    )

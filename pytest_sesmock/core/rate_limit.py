@@ -13,15 +13,31 @@ from __future__ import annotations
 
 import bisect
 import threading
-from dataclasses import dataclass
+
+from ..errors import OptionError, shown
+
+RATE_LIMIT_MODES = ("off", "track", "enforce")
+"""What a call over its limit gets: nothing counted, recorded as over, or ``Throttling``."""
+DEFAULT_RATE_LIMIT = "track"
 
 
-@dataclass(frozen=True)
+def check_rate_limit(mode: object) -> str | None:
+    """``mode`` if it is a rate-limit mode (or None), else ``OptionError``."""
+    if mode is not None and mode not in RATE_LIMIT_MODES:
+        raise OptionError(
+            f"rate_limit must be one of {', '.join(map(repr, RATE_LIMIT_MODES))}; got {shown(mode)}"
+        )
+    return mode if mode is None else str(mode)
+
+
 class Limit:
     """``per_second`` calls a second on average, and at most ``burst`` at once."""
 
-    per_second: float
-    burst: float
+    __slots__ = ("burst", "per_second")
+
+    def __init__(self, per_second: float, burst: float) -> None:
+        self.per_second = per_second
+        self.burst = burst
 
 
 # "You can execute this operation no more than once per second" (SES API reference).

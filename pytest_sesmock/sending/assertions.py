@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import UnknownNameError, did_you_mean
-from .records import EVENT_TYPES, PublishedEvent, describe_events
+from ..state.records import EVENT_TYPES, PublishedEvent, describe_events
 
 FILTERS = ("configuration_set", "destination", "message_id", "recipient", "kind", "target")
 """What events may be filtered by, besides their type."""

@@ -12,30 +12,28 @@ pull 12972 quotes it). Each destination type gets what SES sends it:
 - CloudWatch: ``PutMetricData`` in ``AWS/SES``, one count per event with the destination's
   dimensions (DOC; one datum carrying every dimension: INF).
 
-The calls are made through botocore only while moto's mock is active, so they land in moto (its
-SNS delivering to its SQS subscriptions, say) and never leave the process; without moto nothing
-is called and the event is recorded as not published. Either way it is on the mock's records.
+The calls are handed to the account's other services (``state.other_services``): beside moto,
+its adapter makes them in moto (its SNS delivering to its SQS subscriptions, say), never leaving
+the process; without moto nothing is called and the event is recorded as not published. Either
+way it is on the mock's records.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from ..adapters import moto
-from ..adapters.environment import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
+from ..state.other_services import OtherServices
+from ..state.records import EVENT_TYPES, PublishedEvent
 from .events import Event
 from .message import Message
-from .records import EVENT_TYPES, PublishedEvent
 
 SNS_SUBJECT = "Amazon SES Email Event Notification"
 NAMESPACE = "AWS/SES"
 # DOC (model): what a CloudWatch dimension value may hold.
 _DIMENSION_VALUE = re.compile(r"[A-Za-z0-9_\-@.]{1,256}")
-_NO_MOCK = "not published: no in-process mock answers {service} (moto's mock_aws is not active)"
 
 _KINDS = (
     ("SnsDestination", "sns"),
@@ -180,8 +178,10 @@ def publish(
     region: str,
     account: str,
     configuration_set: str,
+    other: OtherServices,
 ) -> list[PublishedEvent]:
-    """Publish one event to each matching destination of its set; what was published."""
+    """Publish one event to each matching destination of its set (through ``other``, the
+    account's other services); what was published."""
     out = []
     recipients = recipients_of(event)
     for destination in matching(destinations, event.event_type):
@@ -195,7 +195,11 @@ def publish(
         if isinstance(payload, str):
             delivery, payload = payload, {}
         else:
-            delivery = _call(kind, target, region, account, payload)
+            service, method = _CALLS[kind]
+            target_region, target_account, _ = _arn_parts(target)
+            delivery = other.publish(
+                service, method, target_region or region, target_account or account, payload
+            )
         out.append(
             PublishedEvent(
                 event.event_type,
@@ -214,66 +218,3 @@ def publish(
             )
         )
     return out
-
-
-def _call(kind: str, target: str, region: str, account: str, payload: dict[str, Any]) -> str:
-    service, method = _CALLS[kind]
-    if not moto.active():
-        return _NO_MOCK.format(service=service.upper() if service == "sns" else service)
-    target_region, target_account, _ = _arn_parts(target)
-    try:
-        client = _client(service, target_region or region, target_account or account)
-        answer = getattr(client, method)(**payload)
-    except Exception as problem:  # SES drops what its destination refuses; say why
-        return f"not published: {service} answered {type(problem).__name__}: {problem}"
-    failed = answer.get("FailedEntryCount") if isinstance(answer, Mapping) else None
-    if failed:
-        return f"not published: events answered {answer.get('Entries')}"
-    return "published"
-
-
-_clients: dict[tuple[str, str, str], Any] = {}
-_clients_lock = threading.Lock()
-# The session the clients come from and the moto stubber it was made with: a new stubber
-# (moto imported again) makes both anew, as the old ones would go past it to the network.
-_session: tuple[Any, Any] = (None, None)
-
-
-def _client(service: str, region: str, account: str) -> Any:
-    """A botocore client of ``service`` that moto answers for ``account`` (kept for reuse)."""
-    global _session
-    key = (service, region, account)
-    current = moto.stubber()
-    found = _clients.get(key)
-    if found is not None and _session[1] is current:
-        return found
-    with _clients_lock:
-        if _session[1] is not current or _session[0] is None:
-            import botocore.session
-
-            _session = (botocore.session.Session(), current)
-            _clients.clear()
-        found = _clients.get(key)
-        if found is not None:
-            return found
-        import botocore.config
-
-        client = _session[0].create_client(
-            service,
-            region_name=region,
-            aws_access_key_id=FAKE_ACCESS_KEY_ID,
-            aws_secret_access_key=FAKE_SECRET_ACCESS_KEY,
-            config=botocore.config.Config(retries={"total_max_attempts": 1}),
-        )
-        client.meta.events.register("before-sign", _account_header(account))
-        _clients[key] = client
-        return client
-
-
-def _account_header(account: str) -> Callable[..., None]:
-    """moto serves the account a request names in ``x-moto-account-id``: the resource's."""
-
-    def add(request: Any, **_: Any) -> None:
-        request.headers["x-moto-account-id"] = account
-
-    return add

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..catalogue import error
 from ..state.backend import Backend, Context
+from ..state.other_services import Template
 from . import message as messages
 from . import templates
 from .ids import message_id
@@ -66,13 +67,13 @@ def check_configuration_set(backend: Backend, context: Context, name: str | None
         raise error("ConfigurationSetSendingPaused", name=name)
 
 
-def prepare(message: Message, template: templates.Template | None) -> str | None:
+def prepare(message: Message, template: Template | None) -> str | None:
     """Render a templated message's parts; the rendering failure's message, if any."""
     if not message.templated:
         return None
     content = message.template_content
     if content is not None:
-        template = templates.Template(
+        template = Template(
             message.template or "", content.get("Subject"), content.get("Text"), content.get("Html")
         )
     if template is None:
@@ -117,7 +118,11 @@ def _send(
     first = sent[0]
     if first.templated and first.template_content is None:
         template = templates.find(
-            backend.templates, context.account, context.region, first.template or ""
+            backend.templates,
+            backend.resources.other,
+            context.account,
+            context.region,
+            first.template or "",
         )
         if template is None:
             raise error("TemplateDoesNotExist", name=first.template)
@@ -125,7 +130,7 @@ def _send(
             if templates.data_of(each.template_data) is None:
                 raise error("InvalidParameterValue.TemplateData")
     sender = messages.bare(first.source)
-    if backend.known.sender_verified(sender, context.account, context.region) is False:
+    if backend.resources.sender_verified(sender, context.account, context.region) is False:
         raise error("MessageRejected.Unverified", region=context.region.upper(), identities=sender)
     return Sent([(m, message_id(context.region, context.now)) for m in sent], reply)
 

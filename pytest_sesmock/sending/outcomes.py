@@ -121,6 +121,27 @@ def simulated(address: str) -> Outcome | None:
     return _SIMULATOR.get(local.partition("+")[0])
 
 
+class Outcomes:
+    """What a test made happen to recipients (``SesMock.set_outcome``), by address in lower case;
+    a nested mock's over the one around it (``parent``)."""
+
+    def __init__(self) -> None:
+        self.chosen: dict[str, Outcome] = {}
+        self.parent: Outcomes | None = None
+
+    def of(self, address: str) -> Outcome:
+        """What happens to ``address``: the test's choice (inner mocks first), the mailbox
+        simulator's, else delivered."""
+        key = address.lower()
+        outcomes: Outcomes | None = self
+        while outcomes is not None:
+            found = outcomes.chosen.get(key)
+            if found is not None:
+                return found
+            outcomes = outcomes.parent
+        return simulated(key) or DELIVERED
+
+
 def make(
     outcome: object,
     *,

@@ -12,42 +12,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from ..adapters import moto
+from ..state.other_services import OtherServices, Template, Templates
 
 _VARIABLE = re.compile(r"{{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\s*}}")
 
 
-@dataclass(frozen=True)
-class Template:
-    """A stored template: its name and parts (any of them may be None)."""
-
-    name: str
-    subject: str | None = None
-    text: str | None = None
-    html: str | None = None
-
-
-Templates = dict[tuple[str, str, str], Template]
-"""(account, region, name) -> template."""
-
-
-def find(templates: Templates, account: str, region: str, name: str) -> Template | None:
-    """The template ``name``: declared in the test, else moto's (when moto is active)."""
-    found = templates.get((account, region, name))
-    if found is not None:
-        return found
-    stored = moto.templates(account, region).get(name)
-    if isinstance(stored, Mapping):
-        return Template(
-            name,
-            stored.get("subject_part") or None,
-            stored.get("text_part") or None,
-            stored.get("html_part") or None,
-        )
-    return None
+def find(
+    templates: Templates, other: OtherServices, account: str, region: str, name: str
+) -> Template | None:
+    """The template ``name``: declared in the test, else the account's (moto's, beside moto)."""
+    return templates.get((account, region, name)) or other.template(account, region, name)
 
 
 def data_of(text: str | None) -> dict[str, Any] | None:

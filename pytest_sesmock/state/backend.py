@@ -9,17 +9,15 @@ import itertools
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from .. import catalogue
 from ..cache import BoundedCache
 from ..errors import DeclarationError, SesError
 from .configuration_set import ConfigurationSet
 from .declaration import Declaration, DeclaredIdentity, DeclaredTopic
-from .known import Known
-
-if TYPE_CHECKING:
-    from ..sending.templates import Templates
+from .other_services import Templates
+from .resources import Resources
 
 
 class Context(NamedTuple):
@@ -146,7 +144,7 @@ class Backend:
         self.configuration_sets: dict[Key, ConfigurationSet | None] = {}
         self.layers: list[Mapping[Key, ConfigurationSet]] = []
         self._parent: Backend | None = None
-        self.known = Known()
+        self.resources = Resources()
         """Identities and topics the test declared (what real SES checks against)."""
         self.version = 0
         """Counts the changes of this backend's own sets and layers."""

@@ -75,7 +75,7 @@ def check_destination_targets(backend: Backend, destination: Mapping[str, Any]) 
     if sns is not None:
         arn = sns.get("TopicArn", "")
         # A topic the test's declared topics (or moto's) do not hold is refused as SES does.
-        if not rules.is_sns_topic_arn(arn) or backend.known.topic_exists(arn) is False:
+        if not rules.is_sns_topic_arn(arn) or backend.resources.topic_exists(arn) is False:
             raise error("InvalidSNSDestination", arn=arn)
     firehose = destination.get("KinesisFirehoseDestination")
     if firehose is not None:
@@ -139,7 +139,7 @@ def check_redirect_domain(backend: Backend, context: Context, domain: str) -> No
     """A custom redirect domain, checked as SES checks it."""
     if not rules.is_domain(domain):
         raise error("InvalidTrackingOptions.Domain", domain=domain)
-    verified = backend.known.identity_verified(domain, context.account, context.region)
+    verified = backend.resources.identity_verified(domain, context.account, context.region)
     if verified is False:  # None: the test declared no identities, nothing to check
         raise error("InvalidTrackingOptions.Unverified", domain=domain)
 

@@ -309,9 +309,8 @@ def parse_entry(spec: object, *, region: str | None = None, account: str | None 
     file's top level, say); the declaration's own keys win over them.
     """
     if isinstance(spec, Mapping) and any(key in spec for key in PLACEMENT_KEYS):
-        for key, check in (("region", rules.region_problem), ("account", rules.account_problem)):
-            if key in spec and (problem := check(spec[key])):
-                raise DeclarationError(key, problem)
+        for key, problem in rules.placement_problems(spec.get("region"), spec.get("account")):
+            raise DeclarationError(key, problem)
         region = spec.get("region", region)
         account = spec.get("account", account)
         spec = {key: value for key, value in spec.items() if key not in PLACEMENT_KEYS}

@@ -107,6 +107,17 @@ def account_problem(account: object) -> str | None:
     return None
 
 
+def placement_problems(region: object = None, account: object = None) -> list[tuple[str, str]]:
+    """(``region`` or ``account``, what is wrong) for each of them given (not None) and wrong:
+    where a set lives, as every door checks it."""
+    problems = []
+    if region is not None and (problem := region_problem(region)):
+        problems.append(("region", problem))
+    if account is not None and (problem := account_problem(account)):
+        problems.append(("account", problem))
+    return problems
+
+
 _SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 _FIREHOSE_ARN = re.compile(
     r"arn:aws[a-z-]*:firehose:[a-z0-9-]+:\d{12}:deliverystream/[A-Za-z0-9_.-]{1,64}"

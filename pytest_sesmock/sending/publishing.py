@@ -1,8 +1,10 @@
-"""After a send was answered: the messages recorded, their events built and published.
+"""After a send was answered: the messages recorded, their events built and published; and the
+opens and clicks a test simulates later.
 
 Called by the pipeline with the answer's message ids, whoever answered (pytest-sesmock, or moto
 with its own ids). A message without a configuration set publishes nothing (DOC); one whose set
-is gone by now publishes nothing either.
+is gone by now publishes nothing either. Events go to the set's destinations through the
+account's other services (``state.other_services``), and into the mock's ``Records``.
 """
 
 from __future__ import annotations
@@ -10,35 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from ..state.backend import STATE_LOCK, Context
+from ..state.backend import STATE_LOCK, Backend, Context
+from ..state.records import PublishedEvent, Records, SentMessage
 from . import destinations, events, templates
 from .ids import timestamp
 from .message import Message, bare
 from .operations import prepare, rejected
-from .outcomes import DELIVERED, Outcome, simulated
-from .records import PublishedEvent, SentMessage
-
-if TYPE_CHECKING:
-    from ..core.mock import SesMock
-
-
-def outcome_for(mock: SesMock, address: str) -> Outcome:
-    """What happens to ``address``: the test's choice (inner mocks first), the simulator's,
-    else delivered."""
-    key = bare(address).lower()
-    owner: SesMock | None = mock
-    while owner is not None:
-        chosen = owner.outcomes.get(key)
-        if chosen is not None:
-            return chosen
-        owner = owner._outer
-    return simulated(key) or DELIVERED
+from .outcomes import Outcomes
 
 
 def deliver(
-    mock: SesMock,
+    backend: Backend,
+    records: Records,
+    outcomes: Outcomes,
     api: str,
     operation: str,
     sent: Sequence[tuple[Message, str]],
@@ -50,7 +37,11 @@ def deliver(
         template = None
         if message.templated and message.template_content is None:
             template = templates.find(
-                mock.backend.templates, context.account, context.region, message.template or ""
+                backend.templates,
+                backend.resources.other,
+                context.account,
+                context.region,
+                message.template or "",
             )
         failure = prepare(message, template)
         record = SentMessage(
@@ -72,17 +63,10 @@ def deliver(
             context.now,
             answered_by,
         )
-        published = _publish(mock, message, message_id, context, failure)
+        published = _publish(backend, outcomes, message, message_id, context, failure)
         opened = failure is None and not rejected(message)
-        with STATE_LOCK:
-            # Nothing is kept by a mock that keeps no records (the serve command's: nothing
-            # outside its process could read them, and it runs for days).
-            owner: SesMock | None = mock if mock._recording else None
-            while owner is not None:  # the mocks around a nested one see its sends too
-                owner.messages.append(record)
-                owner.events.extend(published)
-                owner._sent[message_id] = Delivered(message, context, opened)
-                owner = owner._outer
+        with STATE_LOCK:  # the mocks around a nested one see its sends too
+            records.add_message(record, published, Delivered(message, context, opened))
 
 
 @dataclass(frozen=True)
@@ -96,26 +80,31 @@ class Delivered:
 
 
 def _publish(
-    mock: SesMock, message: Message, message_id: str, context: Context, failure: str | None
+    backend: Backend,
+    outcomes: Outcomes,
+    message: Message,
+    message_id: str,
+    context: Context,
+    failure: str | None,
 ) -> list[PublishedEvent]:
-    writer = _writer(mock, message, message_id, context)
+    writer = _writer(backend, message, message_id, context)
     if writer is None:
         return []
-    outcomes = [(address, outcome_for(mock, address)) for address in message.destinations]
+    fates = [(address, outcomes.of(bare(address))) for address in message.destinations]
     return _to_destinations(
-        mock,
+        backend,
         writer,
-        events.for_message(writer, outcomes, rejected=rejected(message), rendering_failure=failure),
+        events.for_message(writer, fates, rejected=rejected(message), rendering_failure=failure),
     )
 
 
 def _writer(
-    mock: SesMock, message: Message, message_id: str, context: Context
+    backend: Backend, message: Message, message_id: str, context: Context
 ) -> events.MailWriter | None:
     name = message.configuration_set
     if not name:
         return None  # DOC: events are published only for a send through a configuration set
-    found = mock.backend.find((context.account, context.region, name))
+    found = backend.find((context.account, context.region, name))
     if found is None or not found.event_destinations:
         return None
     return events.MailWriter(
@@ -124,9 +113,9 @@ def _writer(
 
 
 def _to_destinations(
-    mock: SesMock, writer: events.MailWriter, made: Sequence[events.Event]
+    backend: Backend, writer: events.MailWriter, made: Sequence[events.Event]
 ) -> list[PublishedEvent]:
-    found = mock.backend.find((writer.account, writer.region, writer.configuration_set))
+    found = backend.find((writer.account, writer.region, writer.configuration_set))
     if found is None:
         return []
     message, message_id, name = writer.message, writer.message_id, writer.configuration_set
@@ -143,6 +132,7 @@ def _to_destinations(
                 writer.region,
                 writer.account,
                 name,
+                backend.resources.other,
             )
         )
     return out
@@ -173,8 +163,10 @@ def _link_tags(value: str) -> dict[str, list[str]]:
     return tags
 
 
-def engage(
-    mock: SesMock,
+def open_or_click(
+    backend: Backend,
+    records: Records,
+    now: float,
     message_id: str,
     kind: str,
     *,
@@ -182,12 +174,12 @@ def engage(
     link_tags: Mapping[str, str] | None = None,
     user_agent: str | None = None,
 ) -> list[PublishedEvent]:
-    """A recipient opened the message (``kind`` ``Open``) or clicked a link in it (``Click``):
-    the event published to the set's destinations, as SES publishes it (DOC: the Open and
-    Click examples, which have no ``sourceArn``)."""
-    sent = mock._sent.get(message_id)
+    """A recipient opened the message (``kind`` ``Open``) or clicked a link in it (``Click``) at
+    ``now``: the event published to the set's destinations, as SES publishes it (DOC: the Open
+    and Click examples, which have no ``sourceArn``)."""
+    sent = records.sent.get(message_id)
     if sent is None:
-        known = ", ".join(mock._sent) or "none"
+        known = ", ".join(records.sent) or "none"
         raise ValueError(f"no message {message_id!r} was sent through this mock (sent: {known})")
     if not sent.openable:
         raise ValueError(
@@ -195,10 +187,9 @@ def engage(
             "render): nobody can open it"
         )
     message, context = sent.message, sent.context
-    writer = _writer(mock, message, message_id, context)
+    writer = _writer(backend, message, message_id, context)
     if writer is None:
         return []  # SES tracks opens and clicks only of messages sent through a set
-    now = mock.time()
     mail = writer.mail(stage="later")
     mail.pop("sourceArn", None)
     agent = user_agent or "Mozilla/5.0 (pytest-sesmock)"
@@ -236,9 +227,7 @@ def engage(
             },
             "mail": mail,
         }
-    published = _to_destinations(mock, writer, [events.Event(kind, record, now)])
-    owner: SesMock | None = mock
-    while owner is not None:
-        owner.events.extend(published)
-        owner = owner._outer
+    published = _to_destinations(backend, writer, [events.Event(kind, record, now)])
+    with STATE_LOCK:
+        records.add_events(published)
     return published

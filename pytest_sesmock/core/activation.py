@@ -1,7 +1,9 @@
 """Which mocks are active, and every patch pytest-sesmock makes while one is.
 
 This is the architecture note on patching: each change pytest-sesmock makes to another library
-is listed here with the reason it exists. The first mock to start applies them all, the last one
+is listed here with the reason it exists. The adapters register what they patch (``register``,
+when the package is imported: the way respx's mockers register with their router); the core
+never imports an adapter. The first mock to start applies every registered patch, the last one
 to stop undoes them exactly (an undo journal, as freezegun keeps), in whatever order mocks stop,
 so a suite that never activates a mock runs on untouched libraries.
 
@@ -40,7 +42,7 @@ an audit hook, ``socket.socket.connect`` and           the backstop: no other li
 At import, and for good (both inert while no mock is active): the handlers in botocore's
 ``BUILTIN_HANDLERS`` (botocore's own extension point, as moto uses it), and a wrapper of
 ``botocore.session.Session.create_client`` that gives those handlers to sessions created before
-``pytest_sesmock`` was imported (see ``interception``).
+``pytest_sesmock`` was imported (``adapters.botocore``).
 """
 
 from __future__ import annotations
@@ -49,13 +51,21 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..adapters.environment import FakeEnvironment
-
 if TYPE_CHECKING:
-    from .mock import SesMock
+    from ..state.other_services import OtherServices
+    from .pipeline import Pipeline
 
-active: list[SesMock] = []
-"""The active mocks, innermost last. Global, not thread-local: threads a test starts are served."""
+active: list[Pipeline] = []
+"""The pipelines of the active mocks, innermost last. Global, not thread-local: threads a test
+starts are served. Adapters read ``active[-1]`` on every request."""
+
+other_services: OtherServices | None = None
+"""What the account's other services hold (the moto adapter registers moto's): every mock's
+state and sending ask it (None: nothing registered, nothing else known)."""
+
+client_patcher: Callable[[Any], None] | None = None
+"""What routes a client made before the package was imported through the mock (registered by
+the botocore adapter; ``SesMock.patch_client`` calls it)."""
 
 _lock = threading.RLock()
 
@@ -90,69 +100,44 @@ class Journal:
 _ABSENT: Any = object()
 _DEFERRED: Any = object()
 
+Patch = Callable[[Journal, "Pipeline"], None]
+"""An adapter's patches: applied with the first active mock's pipeline, undone through the
+journal (``journal.set``, ``journal.defer``)."""
 
-class _Patches:
-    """Everything applied at the first activation and undone at the last."""
-
-    def __init__(self) -> None:
-        self.journal = Journal()
-        self.environment = FakeEnvironment()
-        self._requests: Any = None
-
-    def apply(self, mock: SesMock) -> None:
-        from ..adapters import aiobotocore, backoff, network
-        from ..adapters import botocore as interception
-        from ..adapters import requests as requests_clients
-
-        try:
-            self.environment.start(mock.region)
-            interception.patch(self.journal)
-            backoff.patch(self.journal)
-            network.patch(self.journal)
-            self.journal.defer(aiobotocore.patch(self.journal))
-            self._requests = requests_clients.RequestsPatch()
-            self._requests.start()
-            network.guard()
-        except BaseException:
-            self.undo()
-            raise
-
-    def undo(self) -> None:
-        from ..adapters import network
-
-        network.unguard()
-        if self._requests is not None:
-            self._requests.stop()
-            self._requests = None
-        self.journal.undo()
-        self.environment.stop()
-        from ..adapters import botocore
-
-        botocore.forget_fake_credentials()
+_patches: dict[str, Patch] = {}
+_journal = Journal()
 
 
-_patches = _Patches()
+def register(name: str, patch: Patch) -> None:
+    """Apply ``patch`` at every first activation from now on (once per ``name``: importing the
+    package twice registers nothing twice)."""
+    _patches[name] = patch
 
 
-def activate(mock: SesMock) -> SesMock | None:
-    """Make ``mock`` the innermost active mock; returns the mock it is nested in, if any."""
+def activate(pipeline: Pipeline) -> Pipeline | None:
+    """Make ``pipeline`` the innermost active one; returns the one it is nested in, if any."""
     with _lock:
         outer = active[-1] if active else None
         if outer is None:
-            _patches.apply(mock)
-        active.append(mock)
+            try:
+                for patch in _patches.values():
+                    patch(_journal, pipeline)
+            except BaseException:
+                _journal.undo()
+                raise
+        active.append(pipeline)
         return outer
 
 
-def deactivate(mock: SesMock) -> None:
-    """``mock`` is no longer active; the last one to go undoes the patches."""
+def deactivate(pipeline: Pipeline) -> None:
+    """``pipeline`` is no longer active; the last one to go undoes the patches."""
     with _lock:
-        if mock in active:
-            active.remove(mock)
+        if pipeline in active:
+            active.remove(pipeline)
             if not active:
-                _patches.undo()
+                _journal.undo()
 
 
-def innermost() -> SesMock | None:
-    """The innermost active mock, or None."""
+def innermost() -> Pipeline | None:
+    """The innermost active pipeline, or None."""
     return active[-1] if active else None

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 from botocore import exceptions as boto
 from botocore.session import Session
 
-from ..errors import DeclarationError, did_you_mean
+from ...errors import DeclarationError, did_you_mean
 from .failure import ACCOUNT, DRIFT, INTERRUPTED, USAGE, SnapshotError
 from .progress import Progress
 from .reading import Reader, SetAnswers
@@ -213,7 +213,7 @@ def _require_matches(patterns: list[str], names: list[str], file_names: set[str]
 
 
 def _load(path: str) -> Any:
-    from ..doors.yaml_file import load_yaml
+    from ...plugin.yaml_file import load_yaml
 
     try:
         loaded = load_yaml(path)
@@ -281,7 +281,7 @@ def _verify(
 ) -> None:
     """Load the file into a mock and read it back; warn about every set it would not answer
     exactly as the account did (a difference between SES and the mock, not a file error)."""
-    from ..doors.yaml_file import parse_yaml
+    from ...plugin.yaml_file import parse_yaml
     from .drift import answer_differences
     from .replay import replay
 

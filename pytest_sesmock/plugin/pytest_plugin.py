@@ -19,20 +19,19 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ..core.hints import take_hints
+from ..core.rate_limit import RATE_LIMIT_MODES, check_rate_limit
 from ..errors import DeclarationError, OptionError
 from .options import (
-    RATE_LIMIT_MODES,
     Defaults,
     check_options,
-    check_rate_limit,
-    first_given,
+    closest_choice,
     pop_defaults,
     push_defaults,
 )
 
 if TYPE_CHECKING:  # imported when first used: a suite that never uses the mock pays nothing
-    from ..adapters.server import SesServer
     from ..core.mock import SesMock
+    from ..server import SesServer
     from ..state.declaration import Declaration, Declared
 
 YAML_FILE_NAME = "ses_mock.yaml"
@@ -284,7 +283,7 @@ def _active_mock(request: pytest.FixtureRequest, plan: _Plan, directory: Path) -
     ``directory``, active while the fixture is. Inside another active mock (a wider scope's)
     it takes that mock's region, account and rate-limit mode unless the plan names its own.
     """
-    from ..core.active import innermost
+    from ..core.activation import innermost
     from ..core.mock import SesMock
 
     session = request.config.stash[_SESSION]
@@ -295,7 +294,7 @@ def _active_mock(request: pytest.FixtureRequest, plan: _Plan, directory: Path) -
             account=plan.account or (outer.account if outer else None),
             rate_limit=plan.rate_limit
             or (outer.rate_limit if outer else session.defaults.rate_limit),
-            sign_requests=first_given(
+            sign_requests=closest_choice(
                 plan.sign_requests,
                 outer.sign_requests if outer else None,
                 session.defaults.sign_requests,
@@ -360,7 +359,7 @@ def session_ses_mock(request: pytest.FixtureRequest) -> Iterator[SesMock]:
 @pytest.fixture
 def ses_mock_server(ses_mock: SesMock) -> Iterator[SesServer]:
     """``ses_mock`` served over HTTP on 127.0.0.1 (``.endpoint_url``), for other processes."""
-    from ..adapters.server import SesServer
+    from ..server import SesServer
 
     # Port 0: every test (and every xdist worker) gets a free port of its own.
     with SesServer(ses_mock, "127.0.0.1", 0) as server:

@@ -6,11 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.rate_limit import check_rate_limit
 from ..errors import OptionError, did_you_mean, shown
 from ..state import rules
-
-RATE_LIMIT_MODES = ("off", "track", "enforce")
-DEFAULT_RATE_LIMIT = "track"
 
 
 @dataclass(frozen=True)
@@ -63,11 +61,8 @@ def check_options(given: Mapping[str, Any]) -> Options:
     yaml = given.get("yaml")
     if yaml is not None and not isinstance(yaml, str) and not hasattr(yaml, "__fspath__"):
         raise OptionError(f"yaml must be a file path; got {type(yaml).__name__}")
-    region = given.get("region")
-    if region is not None and (problem := rules.region_problem(region)):
-        raise OptionError(problem)
-    account = given.get("account")
-    if account is not None and (problem := rules.account_problem(account)):
+    region, account = given.get("region"), given.get("account")
+    for _place, problem in rules.placement_problems(region, account):
         raise OptionError(problem)
     strict = given.get("assert_all_described")
     if strict is not None and not isinstance(strict, bool):
@@ -85,15 +80,6 @@ def check_options(given: Mapping[str, Any]) -> Options:
         account=account,
         rate_limit=check_rate_limit(given.get("rate_limit")),
     )
-
-
-def check_rate_limit(mode: object) -> str | None:
-    """``mode`` if it is a rate-limit mode (or None), else ``OptionError``."""
-    if mode is not None and mode not in RATE_LIMIT_MODES:
-        raise OptionError(
-            f"rate_limit must be one of {', '.join(map(repr, RATE_LIMIT_MODES))}; got {shown(mode)}"
-        )
-    return mode if mode is None else str(mode)
 
 
 @dataclass(frozen=True)
@@ -127,7 +113,7 @@ def current_defaults() -> Defaults:
     return _defaults[-1] if _defaults else Defaults()
 
 
-def first_given(*values: bool | None) -> bool | None:
-    """The first value given (``False`` counts), else None: how an option is chosen from the
-    closest door outwards when ``False`` is a choice."""
+def closest_choice(*values: bool | None) -> bool | None:
+    """The first value given, from the closest door outwards (``False`` counts: it is a choice),
+    else None."""
     return next((value for value in values if value is not None), None)

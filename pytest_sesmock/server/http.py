@@ -1,5 +1,8 @@
 """The HTTP stack under server mode: waitress, with what a mock server on a test machine adds.
 
+It serves any WSGI application and owns its limits (``server.protocol``); what it refuses
+itself is written by the ``refusal`` it is given, so it knows nothing of SES.
+
 waitress (the Pylons project's production WSGI server: pure Python, no dependencies of its own)
 speaks HTTP/1.1. Its I/O loop reads each request whole (headers, then the body by
 ``Content-Length`` or chunked, within limits) before anything answers it, so a body is never run
@@ -29,6 +32,7 @@ import contextlib
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from waitress import wasyncore
@@ -45,21 +49,22 @@ from waitress.utilities import (
     ServerNotImplemented,
 )
 
-from ..core.pipeline import request_id
 from ..errors import SesError
-from .server import (
+from .protocol import (
     IDLE_TIMEOUT,
     MAX_BODY,
     MAX_CONNECTIONS,
     MAX_HEADER,
     REQUEST_TIMEOUT,
-    Application,
-    error_answer,
     status_line,
 )
 
 LINGER_BYTES = 64 * MAX_BODY
 LINGER_SECONDS = 5.0
+
+Refusal = Callable[[SesError, str], Any]
+"""``(error, request path) -> (status, headers, body)``: how the application writes a refusal
+of this stack (a malformed request, a body over ``MAX_BODY``, ...); the stack knows no API."""
 
 
 class _VersionNotSupported(Error):  # type: ignore[misc]
@@ -173,7 +178,7 @@ class _ErrorTask(_OneWrite, ErrorTask):  # type: ignore[misc]
     def execute(self) -> None:
         request = self.request
         path = str(getattr(request, "path", "") or "/")
-        answer = error_answer(framing_error(request), path, request_id())
+        answer = self.channel.server.refusal(framing_error(request), path)
         self.status = status_line(answer.status)
         self.response_headers.extend(
             (name, value) for name, value in answer.headers.items() if name != "Content-Length"
@@ -290,7 +295,7 @@ class Server(TcpWSGIServer):  # type: ignore[misc]
 
     channel_class = _Channel
 
-    def __init__(self, application: Application, host: str, port: int) -> None:
+    def __init__(self, application: Any, host: str, port: int, refusal: Refusal) -> None:
         try:
             adjustments = self._adjustments(host, port)
         except ValueError:  # waitress's "Invalid host/port specified."
@@ -298,6 +303,8 @@ class Server(TcpWSGIServer):  # type: ignore[misc]
                 f"cannot listen on {host}:{port}: {host!r} is neither an address of this machine "
                 "nor a host name that resolves to one"
             ) from None
+        self.refusal = refusal
+        """How refusals of this stack are written (the application's error envelope)."""
         self.draining = False
         self._stopping = threading.Event()
         self._deadline = 0.0

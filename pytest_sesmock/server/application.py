@@ -1,17 +1,16 @@
-"""Server mode: SES's Query API and SES v2 over HTTP on a local port, answered by one ``SesMock``.
+"""Server mode's WSGI application: SES's Query API and SES v2, answered by one mock's pipeline.
 
 For clients the in-process hooks cannot reach: the AWS CLI or any program in another process or
 language, pointed at ``endpoint_url``. Every request is answered by ``SesMock.answer``, the same
 path botocore's in-process calls take (decoding, backend, records, rate limits, faults and
 serializer), so both are answered and recorded alike.
 
-HTTP itself is waitress's job (``adapters.waitress_server``): a production WSGI server that
-reads every request whole (by ``Content-Length`` or chunked) before any of it is answered, so a
-body is never taken for a request, whatever the method. This module is the WSGI application on
-top of it, and ``SesServer``, the handle tests and the command line hold. waitress is imported
-when a server starts, never with the plugin. Limits: ``MAX_CONNECTIONS`` connections at once
-(more wait in the listen queue), ``MAX_HEADER`` bytes of request line and headers, ``MAX_BODY``
-bytes of body, ``REQUEST_TIMEOUT`` seconds for a request to arrive, ``IDLE_TIMEOUT`` seconds idle.
+HTTP itself is the job of ``server.http`` (waitress, with server mode's limits): it reads every
+request whole (by ``Content-Length`` or chunked) before any of it is answered, so a body is never
+taken for a request, whatever the method, and hands it to this application. Limits
+(``server.protocol``): ``MAX_CONNECTIONS`` connections at once (more wait in the listen queue),
+``MAX_HEADER`` bytes of request line and headers, ``MAX_BODY`` bytes of body,
+``REQUEST_TIMEOUT`` seconds for a request to arrive, ``IDLE_TIMEOUT`` seconds idle.
 
 A Query request is a POST with a form body (what SDKs and the AWS CLI send) or a GET with the
 form in the query string; SES v2's requests are the routes under ``/v2/``. Whatever else a client
@@ -41,54 +40,21 @@ The signature itself is not checked (any key signs), as the in-process mock does
 from __future__ import annotations
 
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from ..apis.v1 import OPERATIONS
-from ..core.mock import SesMock
-from ..core.pipeline import request_id
+from ..core.pipeline import Pipeline, request_id
 from ..errors import SesError
 from ..protocols.base import Answer
 from ..protocols.model import service_model
 from ..protocols.query_xml import serialize_error
-
-if TYPE_CHECKING:
-    from .waitress_server import Server
-
-MAX_BODY = 1024 * 1024
-"""The largest request body the server reads, in bytes (1 MiB); SES's own requests are tiny."""
-MAX_HEADER = 64 * 1024
-"""The largest request line and headers the server reads, in bytes (64 KiB)."""
-MAX_CONNECTIONS = 1000
-"""Connections served at once; more wait in the listen queue until one closes."""
-IDLE_TIMEOUT = 60
-"""Seconds a kept-alive connection may sit idle before it is closed."""
-REQUEST_TIMEOUT = 30
-"""Seconds a request (line, headers and body) may take to arrive: a slow client is cut off."""
-STOP_TIMEOUT = 10.0
-"""Seconds ``stop()`` waits for requests in flight to be answered before closing anyway."""
+from .protocol import status_line
 
 _FORM = "application/x-www-form-urlencoded"
-_REASONS = {
-    200: "OK",
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    408: "Request Timeout",
-    409: "Conflict",
-    413: "Content Too Large",
-    429: "Too Many Requests",
-    431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-    503: "Service Unavailable",
-    505: "HTTP Version Not Supported",
-}
 
 
 class _Request:
@@ -173,6 +139,12 @@ def _method_not_supported(method: str) -> SesError:
     )
 
 
+def refusal(error: SesError, path: str) -> Answer:
+    """A refusal of the HTTP stack (a malformed request, say), as the API of ``path`` writes an
+    error, with a request id of its own: what ``server.http`` is given to answer with."""
+    return error_answer(error, path, request_id())
+
+
 def error_answer(error: SesError, path: str, rid: str) -> Answer:
     """An error as the API the path belongs to writes it: Query's XML envelope, or v2's JSON."""
     if path.startswith("/v2/"):
@@ -182,11 +154,6 @@ def error_answer(error: SesError, path: str, rid: str) -> Answer:
         return wire.error_answer(wire.translate(error), rid)
     body = serialize_error(error, rid)
     return Answer(error.status, {"x-amzn-RequestId": rid, "Content-Type": "text/xml"}, body)
-
-
-def status_line(status: int) -> str:
-    """``"400 Bad Request"``: the status as WSGI's ``start_response`` takes it."""
-    return f"{status} {_REASONS.get(status, 'Error')}"
 
 
 def _target(environ: Mapping[str, Any]) -> str:
@@ -201,8 +168,8 @@ def _target(environ: Mapping[str, Any]) -> str:
 class Application:
     """The WSGI application: one request in, ``SesMock``'s answer (or an envelope) out."""
 
-    def __init__(self, mock: SesMock, log_requests: bool) -> None:
-        self.mock = mock
+    def __init__(self, pipeline: Pipeline, log_requests: bool) -> None:
+        self.pipeline = pipeline
         self.log_requests = log_requests
         self.base_url = ""
 
@@ -253,7 +220,7 @@ class Application:
         url = self.base_url + target.lstrip("/")
         if path.startswith("/v2/"):
             # SES v2 (rest-json): the route names the operation, the pipeline does the rest.
-            answer = self.mock.answer(cast(Any, _Request(method, url, headers, body)))
+            answer = self.pipeline.answer(cast(Any, _Request(method, url, headers, body)))
             if answer is None:
                 raise _unserved_v2(method, path)
             return answer
@@ -275,90 +242,10 @@ class Application:
         if action not in OPERATIONS:
             raise _unserved(action)
         # The region comes from the SigV4 scope: SesMock.answer reads it (the host is ours).
-        answer = self.mock.answer(
+        answer = self.pipeline.answer(
             # The body as text (checked UTF-8 above): the mock then decodes a repeated one once.
             cast(Any, _Request(method, url, headers, body.decode("utf-8")))
         )
         if answer is None:  # not expected after the check above; answered all the same
             raise _unserved(action)
         return answer
-
-
-class SesServer:
-    """SES's Query API and SES v2 on ``http://host:port/``, answered by ``mock`` (a new
-    ``SesMock`` if None).
-
-    ``start()`` listens and serves in a daemon thread; ``stop()`` (or leaving the ``with`` block)
-    stops listening, answers the requests in flight (waiting ``timeout`` seconds at most) and
-    closes every connection. ``port=0`` picks a free port: read it from ``endpoint_url``. The mock
-    need not be started (active) to answer here. ``log_requests`` writes an access log line per
-    request to stderr.
-    """
-
-    def __init__(
-        self,
-        mock: SesMock | None = None,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        *,
-        log_requests: bool = False,
-    ) -> None:
-        self.mock: SesMock = mock if mock is not None else SesMock()
-        """The mock that answers every request."""
-        self.host = host
-        self.port = port
-        self.log_requests = log_requests
-        self._server: Server | None = None
-        self._thread: threading.Thread | None = None
-        self._base_url = ""
-
-    @property
-    def endpoint_url(self) -> str:
-        """``http://host:port/`` of the running server: ``--endpoint-url`` or ``endpoint_url``."""
-        if self._server is None:
-            raise RuntimeError("the SesServer is not running; call start() first")
-        return self._base_url
-
-    def start(self) -> SesServer:
-        """Listen on ``host:port`` and serve in a daemon thread; ``OSError`` if it cannot bind."""
-        if self._server is not None:
-            raise RuntimeError("this SesServer is already running")
-        from .waitress_server import Server  # the HTTP stack, imported only now
-
-        application = Application(self.mock, self.log_requests)
-        server = Server(application, self.host, self.port)
-        host, port = server.address
-        shown = f"[{host}]" if ":" in host else host
-        self._base_url = application.base_url = f"http://{shown}:{port}/"
-        thread = threading.Thread(
-            target=server.serve, name=f"pytest-sesmock server {self._base_url}", daemon=True
-        )
-        thread.start()
-        self._server, self._thread = server, thread
-        return self
-
-    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
-        """Stop listening, answer what is in flight (``timeout`` seconds at most), close every
-        connection; a no-op when not running."""
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._server = self._thread = None
-        server.stop(timeout)
-        if thread is not None:
-            thread.join(timeout + 5)
-
-    def __enter__(self) -> SesServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        where = self._base_url if self._server else f"{self.host}:{self.port}, stopped"
-        return f"<SesServer {where}>"

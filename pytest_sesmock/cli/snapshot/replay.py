@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from botocore.session import Session
 
-from ..state.declaration import Declaration
+from ...state.declaration import Declaration
 from .reading import Reader, SetAnswers
 
 Key = tuple[str, str]
@@ -31,7 +31,7 @@ def replay(
 
     ``region`` and ``account`` are the defaults of declarations that name none.
     """
-    from ..core.mock import SesMock
+    from ...core.mock import SesMock
 
     mock = SesMock(region=region, account=account, rate_limit="off")
     mock.add_layer(layer)

@@ -26,7 +26,7 @@ from typing import Any
 
 from botocore.model import ListShape, Shape, StructureShape
 
-from ..state.spelling import DROPPED, to_v1, to_v2, v1_shape, v2_output_members, v2_shape
+from ...state.spelling import DROPPED, to_v1, to_v2, v1_shape, v2_output_members, v2_shape
 from .reading import SetAnswers
 
 SHARED_SECTIONS = ("EventDestinations", "TrackingOptions", "DeliveryOptions")

@@ -115,10 +115,8 @@ def _check_document(document: Any, path: Path) -> YamlDeclarations:
             )
     region = document.get("region")
     account = document.get("account")
-    if region is not None and (problem := rules.region_problem(region)):
-        raise DeclarationError("region", problem)
-    if account is not None and (problem := rules.account_problem(account)):
-        raise DeclarationError("account", problem)
+    for place, problem in rules.placement_problems(region, account):
+        raise DeclarationError(place, problem)
     sets = _entries(document.get("configuration_sets"), "configuration_sets", region, account)
     fixtures_node = document.get("fixtures") or {}
     if not isinstance(fixtures_node, Mapping):

@@ -9,20 +9,22 @@ declares none, without moto, is answered as before: anything well-formed is acce
 
 from __future__ import annotations
 
-from ..adapters import moto
+from .other_services import NO_OTHER_SERVICES, OtherServices
 
 
-class Known:
-    """The identities and topics one mock was told about (and its outer mock's, when nested)."""
+class Resources:
+    """The identities and topics one mock was told about (and its outer mock's, when nested),
+    and what the account's other services hold (``other``: moto's, beside moto)."""
 
     def __init__(self) -> None:
         self.identities: set[tuple[str, str, str]] = set()  # (account, region, identity)
         self.topics: set[str] = set()
-        self.parent: Known | None = None
+        self.parent: Resources | None = None
+        self.other: OtherServices = NO_OTHER_SERVICES
 
-    def _chain(self) -> list[Known]:
-        out: list[Known] = []
-        known: Known | None = self
+    def _chain(self) -> list[Resources]:
+        out: list[Resources] = []
+        known: Resources | None = self
         while known is not None:
             out.append(known)
             known = known.parent
@@ -35,7 +37,7 @@ class Known:
             for (acc, reg, identity) in known.identities
             if (acc, reg) == (account, region)
         }
-        return declared | _moto_identities(account, region)
+        return declared | self.other.identities(account, region)
 
     def identity_verified(self, domain: str, account: str, region: str) -> bool | None:
         """Whether ``domain`` (or a domain above it) is verified; None when nothing is known."""
@@ -57,7 +59,7 @@ class Known:
         """Whether the topic ``arn`` exists; None when nothing is known about topics there."""
         declared = {topic for known in self._chain() for topic in known.topics}
         parts = arn.split(":")
-        declared |= _moto_topics(parts[4], parts[3]) if len(parts) > 5 else set()
+        declared |= self.other.topics(parts[4], parts[3]) if len(parts) > 5 else set()
         if not declared:
             return None
         return arn in declared
@@ -66,18 +68,3 @@ class Known:
 def _covered(domain: str, declared: set[str]) -> bool:
     labels = domain.lower().split(".")
     return any(".".join(labels[i:]) in declared for i in range(len(labels) - 1))
-
-
-def _moto_identities(account: str, region: str) -> set[str]:
-    backend = moto.backend("moto.ses.models", "ses_backends", account, region)
-    if backend is None:
-        return set()
-    found: set[str] = set()
-    for attribute in ("email_identities", "domains", "addresses"):  # moto 5.2, and earlier
-        found.update(str(item).lower() for item in getattr(backend, attribute, ()) or ())
-    return found
-
-
-def _moto_topics(account: str, region: str) -> set[str]:
-    backend = moto.backend("moto.sns.models", "sns_backends", account, region)
-    return set(getattr(backend, "topics", {}) or {}) if backend is not None else set()

@@ -11,11 +11,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
-from ..core import active as activation
+from ..core import activation
 from ..core.mock import SesMock
 from ..errors import DeclarationError
 from ..state.declaration import Declaration, parse_entry, parse_identities, parse_topics
-from .options import Options, check_options, current_defaults, first_given
+from .options import Options, check_options, closest_choice, current_defaults
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,7 +102,7 @@ class MockSes:
             account=self.options.account or (outer.account if outer else None),
             rate_limit=self.options.rate_limit
             or (outer.rate_limit if outer else defaults.rate_limit),
-            sign_requests=first_given(
+            sign_requests=closest_choice(
                 self.options.sign_requests,
                 outer.sign_requests if outer else None,
                 defaults.sign_requests,
