@@ -114,3 +114,21 @@ def test_the_block_runs(example: Example, pytester: pytest.Pytester) -> None:
     with SesMock() as ses_mock:
         example.namespace["ses_mock"] = ses_mock
         example.evaluate()
+
+
+def test_the_error_page_is_generated_from_the_catalogue() -> None:
+    """docs/errors.md holds the placeholder, and the MkDocs hook puts the catalogue there."""
+    from pytest_sesmock import catalogue
+
+    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "docs" / "hooks.py")
+    assert spec is not None
+    assert spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert page.count(hooks.PLACEHOLDER) == 1
+    built = hooks.on_page_markdown(page, page=None)
+    assert hooks.PLACEHOLDER not in built
+    assert "REFERENCE.md" not in built  # a file that is not in the repository is never cited
+    for line in catalogue.markdown().splitlines():
+        assert line.replace("REFERENCE.md", "research note") in built
