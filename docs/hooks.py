@@ -1,0 +1,24 @@
+"""MkDocs hook: the error catalogue page is rendered from the catalogue in the code.
+
+``docs/errors.md`` holds the placeholder below; at build time it is replaced by the table that
+``pytest_sesmock.catalogue.markdown()`` renders, so the page cannot drift from what the mock
+answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PLACEHOLDER = "<!-- error catalogue -->"
+
+
+def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+    if PLACEHOLDER not in markdown:
+        return markdown
+    from pytest_sesmock import catalogue
+
+    table = catalogue.markdown()
+    # Some sources still name the project's unpublished research notes by a file name that is not
+    # in the repository; the page says what they are instead of pointing at a missing file.
+    table = table.replace("REFERENCE.md", "research note")
+    return markdown.replace(PLACEHOLDER, table)
