@@ -456,8 +456,8 @@ def import_cost(rounds: int) -> None:
     base = "import pytest, botocore.session, botocore.client"
     # Each run a fresh interpreter: pytest and botocore first, then the plugin, timed on its own.
     timed = (
-        f"{base}; import time; started = time.perf_counter(); import pytest_sesmock.plugin.pytest_plugin; "
-        "print(time.perf_counter() - started)"
+        f"{base}; import time; started = time.perf_counter(); "
+        "import pytest_sesmock.plugin.pytest_plugin; print(time.perf_counter() - started)"
     )
     env = _cached_env()
     subprocess.run([sys.executable, "-c", timed], env=env, capture_output=True, check=True)

@@ -17,8 +17,4 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
         return markdown
     from pytest_sesmock import catalogue
 
-    table = catalogue.markdown()
-    # Some sources still name the project's unpublished research notes by a file name that is not
-    # in the repository; the page says what they are instead of pointing at a missing file.
-    table = table.replace("REFERENCE.md", "research note")
-    return markdown.replace(PLACEHOLDER, table)
+    return markdown.replace(PLACEHOLDER, catalogue.markdown())

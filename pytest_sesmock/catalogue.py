@@ -3,9 +3,9 @@
 Each entry is an error on the wire (code, HTTP status, message template) with its provenance:
 ``REC`` recorded from real AWS, ``DOC`` documented (AWS or botocore's model), ``INF`` inferred
 (the mock's best guess, in SES's usual style). Operations raise ``error(key, ...)``; ``add_error``
-accepts the codes listed here; the README's error tables are rendered from it (``markdown()``),
-and a test checks they agree. Where real SES and botocore's model disagree, the recorded answer
-wins and the entry says so.
+accepts the codes listed here; the documentation's error page is rendered from it
+(``markdown()``) when the site is built, so they cannot disagree. Where real SES and botocore's
+model disagree, the recorded answer wins and the entry says so.
 """
 
 from __future__ import annotations
@@ -39,9 +39,11 @@ class Entry:
         return SesError(self.code, self.message.format(**fields), self.status, self.key, fields)
 
 
-_REF = "REFERENCE.md"
 _MODEL = "botocore model ses 2010-12-01"
-COMMON_SOURCE = "SES API Reference, Common Errors (docs.aws.amazon.com/ses/latest/APIReference)"
+_LOCALSTACK = (
+    "localstack/localstack tests/aws/services/ses/test_ses.snapshot.json (AWS-validated snapshot "
+    "of LocalStack's SES tests, recorded against AWS)"
+)
 
 ENTRIES = (
     Entry(
@@ -50,7 +52,7 @@ ENTRIES = (
         400,
         "Configuration set <{name}> does not exist.",
         "REC",
-        "localstack tests/aws/services/ses snapshot, recorded against AWS (" + _REF + ")",
+        _LOCALSTACK,
         "the named set does not exist in the caller's account and region (also for a send "
         "through it: Notifuse/notifuse issue 162 recorded it on a send)",
     ),
@@ -60,7 +62,7 @@ ENTRIES = (
         400,
         "Configuration set <{name}> already exists.",
         "REC",
-        "hashicorp/terraform-provider-aws issue 9186 (" + _REF + ")",
+        "hashicorp/terraform-provider-aws issue 9186 (the error as SES answered it)",
         "CreateConfigurationSet of a name that exists",
     ),
     Entry(
@@ -68,8 +70,8 @@ ENTRIES = (
         "InvalidParameterValue",
         400,
         "The configuration set name must be specified.",
-        "REC",
-        _REF + ", recorded messages",
+        "INF",
+        "SES's wording of this error as seen in recordings; no public recording is cited yet",
         "CreateConfigurationSet with an empty name",
     ),
     Entry(
@@ -97,7 +99,7 @@ ENTRIES = (
         "1 validation error detected: Value '{value}' at 'maxItems' failed to satisfy "
         "constraint: Member must have value greater than or equal to 1",
         "INF",
-        "AWS's usual validation message, recorded for another SES field (" + _REF + ")",
+        "AWS's usual validation message (see ValidationError below)",
         "ListConfigurationSets with MaxItems below 1",
     ),
     Entry(
@@ -133,7 +135,7 @@ ENTRIES = (
         400,
         "SNS topic <{arn}> not found.",
         "REC",
-        "localstack tests/aws/services/ses snapshot, recorded against AWS (" + _REF + ")",
+        _LOCALSTACK,
         "a malformed topic ARN, or a topic the test's declared topics (or moto) do not know",
     ),
     Entry(
@@ -178,7 +180,7 @@ ENTRIES = (
         400,
         "No EventDestination found for {set}",
         "REC",
-        "localstack tests/aws/services/ses snapshot, recorded against AWS (" + _REF + ")",
+        _LOCALSTACK,
         "an update or delete of a destination the set does not have",
     ),
     Entry(
@@ -227,8 +229,9 @@ ENTRIES = (
         "ValidationError",
         400,
         "{count} validation {noun} detected: {problems}",
-        "REC",
-        "recorded enum message for matchingEventTypes (" + _REF + ")",
+        "INF",
+        "AWS's ValidationError wording for a value outside an enum, as SES words it for "
+        "eventDestination.matchingEventTypes; no public recording is cited yet",
         "a missing required parameter or a value outside an enum (botocore does not check "
         "enums; a hand-written request may lack anything)",
     ),
@@ -237,8 +240,9 @@ ENTRIES = (
         "Throttling",
         400,
         "Rate exceeded",
-        "REC",
-        _REF + ": an SES non-sending operation over its rate",
+        "DOC",
+        "SES API Reference, DescribeConfigurationSet (once a second) and Common Errors "
+        "(Throttling, HTTP 400); the message is AWS's usual 'Rate exceeded'",
         "a call over an enforced rate limit (DescribeConfigurationSet: 1 a second, DOC)",
     ),
     # -- sending through a configuration set (v1) ----------------------------------------------
@@ -372,7 +376,7 @@ ENTRIES = (
         400,
         "Invalid tag name <{name}>: only alphanumeric ASCII characters, '_',  '-' are allowed.",
         "REC",
-        "localstack tests/aws/services/ses snapshot, recorded against AWS (research note)",
+        _LOCALSTACK,
         "a message tag name with other characters",
     ),
     Entry(
@@ -382,7 +386,7 @@ ENTRIES = (
         "Invalid tag value <{value}>: only alphanumeric ASCII characters, '_',  '-' , '.', '@' "
         "are allowed.",
         "REC",
-        "localstack tests/aws/services/ses snapshot, recorded against AWS (research note)",
+        _LOCALSTACK,
         "a message tag value with other characters",
     ),
     Entry(
@@ -391,7 +395,7 @@ ENTRIES = (
         400,
         "Tag name cannot exceed 255 characters.",
         "REC",
-        "localstack tests/aws/services/ses snapshot, recorded against AWS (research note)",
+        _LOCALSTACK,
         "a message tag name over 255 characters",
     ),
     Entry(
@@ -400,7 +404,7 @@ ENTRIES = (
         400,
         "Tag value cannot exceed 255 characters.",
         "REC",
-        "localstack tests/aws/services/ses snapshot, recorded against AWS (research note)",
+        _LOCALSTACK,
         "a message tag value over 255 characters",
     ),
     Entry(
@@ -409,7 +413,7 @@ ENTRIES = (
         400,
         "The tag name must be specified.",
         "REC",
-        "localstack tests/aws/services/ses snapshot, recorded against AWS (research note)",
+        _LOCALSTACK,
         "a message tag with an empty name",
     ),
     Entry(
@@ -418,7 +422,7 @@ ENTRIES = (
         400,
         "The tag value must be specified.",
         "REC",
-        "localstack tests/aws/services/ses snapshot, recorded against AWS (research note)",
+        _LOCALSTACK,
         "a message tag with an empty value",
     ),
     # -- SES v2 (rest-json): the code is the error shape's name, the status the model's --------
@@ -581,17 +585,12 @@ COMMON = (
 
 CATALOGUE = {entry.key: entry for entry in ENTRIES}
 _COMMON = {code: (status, message) for code, status, message in COMMON}
-_COMMON["Throttling"] = (400, "Rate exceeded")  # SES's own spelling (REC)
+_COMMON["Throttling"] = (400, "Rate exceeded")  # SES's own spelling (DOC: Common Errors)
 
 
 def error(key: str, **fields: object) -> SesError:
     """The catalogued error ``key``, its message filled in with ``fields``."""
     return CATALOGUE[key].error(**fields)
-
-
-def common_error(code: str) -> tuple[int, str] | None:
-    """(status, message) of a code every AWS API may answer, or None."""
-    return _COMMON.get(code)
 
 
 def known_codes(apis: Iterable[str] = ("ses", "sesv2")) -> dict[str, tuple[int, str]]:
@@ -610,7 +609,7 @@ def known_codes(apis: Iterable[str] = ("ses", "sesv2")) -> dict[str, tuple[int, 
 
 
 def markdown() -> str:
-    """The catalogue as the README's table."""
+    """The catalogue as a Markdown table (the documentation's error page is made of it)."""
     lines = [
         "| code | HTTP | message | evidence | answered for |",
         "| --- | --- | --- | --- | --- |",

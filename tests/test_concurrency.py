@@ -19,9 +19,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from pytest_sesmock import SesMock
-from pytest_sesmock.state.records import RECORD_BUDGET, RECORD_TEXT
 from pytest_sesmock.server import SesServer
 from pytest_sesmock.state.declaration import parse_entry
+from pytest_sesmock.state.records import RECORD_BUDGET, RECORD_TEXT
 
 THREADS = 16
 CALLS = 1_000  # per thread

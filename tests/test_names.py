@@ -16,7 +16,7 @@ from freezegun import freeze_time
 from moto import mock_aws
 
 from pytest_sesmock import SesMock, UnknownNameError, current_mock, mock_ses
-from pytest_sesmock.catalogue import CATALOGUE, markdown
+from pytest_sesmock.catalogue import CATALOGUE
 
 ONE_ATTEMPT = Config(retries={"mode": "standard", "total_max_attempts": 1})
 
@@ -417,12 +417,3 @@ def test_every_catalogued_error_has_evidence() -> None:
         assert entry.source, entry
         assert entry.when, entry
         assert 400 <= entry.status <= 599
-
-
-def test_the_readme_table_is_the_catalogue() -> None:
-    readme = (HERE.parent / "README.md").read_text()
-    start = readme.index("<!-- errors:start -->") + len("<!-- errors:start -->\n")
-    end = readme.index("<!-- errors:end -->")
-    assert readme[start:end].strip() == markdown(), (
-        "README's error table is out of date; paste pytest_sesmock.catalogue.markdown()"
-    )

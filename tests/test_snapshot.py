@@ -31,14 +31,14 @@ from botocore.model import StructureShape
 from botocore.session import Session
 
 from pytest_sesmock import SesMock, mock_ses
-from pytest_sesmock.protocols.model import V2
-from pytest_sesmock.server import SesServer
 from pytest_sesmock.cli.snapshot import Key, _verify
 from pytest_sesmock.cli.snapshot.drift import compare
 from pytest_sesmock.cli.snapshot.failure import SnapshotError
 from pytest_sesmock.cli.snapshot.pacing import Pacer, backoff
 from pytest_sesmock.cli.snapshot.progress import Progress
 from pytest_sesmock.cli.snapshot.reading import READ_OPERATIONS, Reader, SetAnswers
+from pytest_sesmock.protocols.model import V2
+from pytest_sesmock.server import SesServer
 from pytest_sesmock.state.spelling import destination_types, v2_output_members, v2_shape
 
 TIMEOUT = 120  # seconds any subprocess may take: every wait here is bounded

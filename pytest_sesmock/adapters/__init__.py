@@ -9,7 +9,7 @@ them while a mock is active; the core never imports an adapter.
 
 from __future__ import annotations
 
-
+from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,7 @@ def install() -> None:
         activation.register(name, _patch_of(name))
 
 
-def _patch_of(name: str) -> object:
+def _patch_of(name: str) -> Callable[[Journal, Pipeline], None]:
     def patch(journal: Journal, pipeline: Pipeline) -> None:
         import_module(f"{__name__}.{name}").patch(journal, pipeline)
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..catalogue import error
-from ..protocols.base import Operation, Reusable
+from ..protocols.base import KeyedResult, Operation
 from ..protocols.model import V1
 from ..protocols.query import QueryWire
 from ..sending import operations as sending
@@ -42,7 +42,7 @@ def view(found: ConfigurationSet) -> dict[str, Any]:
     v1 has (not ``DELIVERY_DELAY`` or ``SUBSCRIPTION``), and left out when none remains; tracking
     options without ``HttpsPolicy``; delivery options only when a ``TlsPolicy`` is set.
     """
-    return found.view(V1, _view)
+    return found.kept(V1) or found.keep(V1, _view(found))
 
 
 def _view(found: ConfigurationSet) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def _view(found: ConfigurationSet) -> dict[str, Any]:
         reputation["LastFreshStart"] = found.last_fresh_start
     return {
         "EventDestinations": destinations,
-        # Answered only once a custom redirect domain is set (REFERENCE: INF, strong).
+        # Answered only once a custom redirect domain is set (INF, strong).
         "TrackingOptions": to_v1("TrackingOptions", tracking)
         if tracking and tracking.get("CustomRedirectDomain")
         else None,
@@ -84,11 +84,12 @@ def describe_configuration_set(
     attributes = tuple(params.get("ConfigurationSetAttributeNames", ()))
     # The same set, unchanged, asked the same: the same result, and the serializer may reuse
     # what it wrote for it. Kept per set until its next write, for each list of names asked.
-    return found.view(attributes, _describe_answer, attributes)
+    answer: KeyedResult | None = found.kept(attributes)
+    return answer or found.keep(attributes, _describe_answer(found, attributes))
 
 
-def _describe_answer(found: ConfigurationSet, attributes: tuple[str, ...]) -> Reusable:
-    result = Reusable(
+def _describe_answer(found: ConfigurationSet, attributes: tuple[str, ...]) -> KeyedResult:
+    result = KeyedResult(
         (id(found), found.revision, *attributes), found, ConfigurationSet={"Name": found.name}
     )
     if attributes:

@@ -15,7 +15,7 @@ from typing import Any
 from .. import catalogue
 from ..catalogue import error
 from ..errors import SesError
-from ..protocols.base import Operation, Reusable
+from ..protocols.base import KeyedResult, Operation
 from ..protocols.model import V2, service_model
 from ..protocols.rest_json import LegacyRoute, RestJsonWire
 from ..sending import operations as sending
@@ -41,7 +41,7 @@ _OPTIONAL_SECTIONS = {
 
 def view(found: ConfigurationSet) -> dict[str, Any]:
     """A set as v2's GetConfigurationSet shows it."""
-    return found.view(V2, _view)
+    return found.kept(V2) or found.keep(V2, _view(found))
 
 
 def _view(found: ConfigurationSet) -> dict[str, Any]:
@@ -66,15 +66,16 @@ def get_configuration_set(
 ) -> Mapping[str, Any]:
     """Every section of the set that is set; the writer reuses what it wrote for this state."""
     found = backend.get(context, params["ConfigurationSetName"])
-    return found.view(_GET, _get_answer)
+    answer: KeyedResult | None = found.kept(_GET)
+    return answer or found.keep(_GET, _get_answer(found))
 
 
 _GET = "sesv2:GetConfigurationSet"
 
 
-def _get_answer(found: ConfigurationSet) -> Reusable:
+def _get_answer(found: ConfigurationSet) -> KeyedResult:
     """GetConfigurationSet's result for the set as it is now (kept until its next write)."""
-    return Reusable((id(found), found.revision), found, view(found))
+    return KeyedResult((id(found), found.revision), found, view(found))
 
 
 def create_configuration_set(

@@ -59,7 +59,7 @@ class Served:
     """``(result, request id) -> body``."""
 
 
-class Reusable(dict[str, Any]):
+class KeyedResult(dict[str, Any]):
     """A result whose written form may be reused while ``key`` stays the same.
 
     ``key`` names the state the result was read from (a configuration set and its revision);
@@ -85,7 +85,6 @@ class Wire(Protocol):
     """The botocore service name (``ses``, ``sesv2``)."""
     label: str
     """How messages name the API (``SES``, ``SES v2``)."""
-    content_type: str
 
     def cache_key(self, request: PlainRequest) -> Hashable | None:
         """What identifies a request completely (its decoding may be reused), or None."""

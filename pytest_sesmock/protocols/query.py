@@ -262,8 +262,6 @@ class QueryWire:
     results are written by a serializer compiled from its output shape.
     """
 
-    content_type = "text/xml"
-
     def __init__(self, api: str, label: str, operations: Mapping[str, Operation]) -> None:
         self.api = api
         self.label = label

@@ -18,7 +18,7 @@ from botocore.model import ListShape, MapShape, OperationModel, Shape, Structure
 
 from ..cache import BoundedCache
 from ..errors import SesError
-from .base import Reusable
+from .base import KeyedResult
 from .model import service_model
 
 Writer = Callable[[Any, list[str]], None]
@@ -191,7 +191,7 @@ _REUSED_BYTES = 4 * 2**20
 class ResponseSerializer:
     """Writes one operation's success answers, compiled from its output shape once.
 
-    A ``Reusable`` result is written once per state: a describe of an unchanged set only
+    A ``KeyedResult`` result is written once per state: a describe of an unchanged set only
     adds its request id to the text written the first time.
     """
 
@@ -225,7 +225,7 @@ class ResponseSerializer:
     def _result_text(self, result: Mapping[str, Any]) -> str:
         if self._result is None:
             return ""
-        if type(result) is Reusable:
+        if type(result) is KeyedResult:
             cached = self._reused.get(result.key)
             if cached is not None and cached[0] is result.owner:
                 return cached[1]
@@ -233,7 +233,7 @@ class ResponseSerializer:
         self._result(result, out)
         out.append(self._wrapper[1])
         text = "".join(out)
-        if type(result) is Reusable:
+        if type(result) is KeyedResult:
             self._reused.put(result.key, (result.owner, text), 64 + len(text))
         return text
 

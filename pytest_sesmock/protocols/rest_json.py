@@ -91,8 +91,6 @@ class RestJsonWire:
     members it sent in the query string), so that clients of either release are served.
     """
 
-    content_type = "application/json"
-
     def __init__(
         self,
         api: str,

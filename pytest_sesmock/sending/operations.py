@@ -29,9 +29,10 @@ page says to send it in an attachment to test a Reject)."""
 
 
 class Sent(dict[str, Any]):
-    """A send's result, with the messages it sent (or will leave to moto) and their ids."""
+    """A send's result (its answer), with the messages it sent and their ids (None: left to
+    moto, which gives them)."""
 
-    __slots__ = ("deferred", "messages", "reply")
+    __slots__ = ("messages",)
 
     def __init__(
         self,
@@ -42,8 +43,6 @@ class Sent(dict[str, Any]):
         ids = [mid for _, mid in sent if mid is not None]
         super().__init__(reply(ids) if not deferred else {})
         self.messages = list(sent)
-        self.reply = reply
-        self.deferred = deferred
 
 
 def _one(ids: Sequence[str]) -> Mapping[str, Any]:

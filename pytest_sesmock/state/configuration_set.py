@@ -8,7 +8,7 @@ derives its own view from it (``apis.v1``, ``apis.v2``); a view is built once pe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -40,13 +40,14 @@ class ConfigurationSet:
     revision: int = field(default=0, compare=False)
     _views: dict[Hashable, tuple[int, Any]] = field(default_factory=dict, compare=False, repr=False)
 
-    def view(self, key: Hashable, build: Callable[..., T], *args: Any) -> T:
-        """``build(self, *args)``, kept under ``key`` until the next write: an API's view of an
-        unchanged set, or its answer to one question (``key`` then says which)."""
+    def kept(self, key: Hashable) -> Any:
+        """What ``keep`` kept under ``key`` for the set as it is now (None: nothing, or it was
+        written since): an API's view of an unchanged set, or its answer to one question."""
         known = self._views.get(key)
-        if known is not None and known[0] == self.revision:
-            return known[1]  # type: ignore[no-any-return]
-        value = build(self, *args)
+        return known[1] if known is not None and known[0] == self.revision else None
+
+    def keep(self, key: Hashable, value: T) -> T:
+        """Keep ``value`` under ``key`` until the set's next write; returns it."""
         if len(self._views) >= _VIEWS_KEPT:  # as many questions as callers can make up: bounded
             self._views.clear()
         self._views[key] = (self.revision, value)

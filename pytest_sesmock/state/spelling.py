@@ -177,13 +177,6 @@ def destination_types(api: str) -> tuple[str, ...]:
 _DOCUMENTED_ORDER = ("SNSDestination", "CloudWatchDestination", "KinesisFirehoseDestination")
 
 
-def v2_input_shape(operation: str, member: str) -> Shape:
-    """A member of a v2 operation's input shape."""
-    shape = operation_model(operation, V2).input_shape
-    assert shape is not None
-    return shape.members[member]
-
-
 def to_v2(section: str, value: Any) -> Any:
     """A v1-spelled section (``EventDestinations``, ``TrackingOptions``, ...) in v2's spelling."""
     return convert(value, v1_shape(section), v2_shape(section))
