@@ -1,4 +1,5 @@
-"""``BoundedCache``: a small thread-safe cache, bounded by entries and by bytes.
+"""``BoundedCache``: a small thread-safe cache, bounded by entries and by bytes; and
+``CompiledOnce``, the functions compiled once per shape by the protocols and the spellings.
 
 Every cache of the mock (decoded requests, written answers, resolved declarations) is one of
 these, so that none can grow without bound whatever a client sends, and none can be corrupted by
@@ -11,8 +12,8 @@ repeats) are put back as soon as they are asked for again.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
-from typing import TypeVar
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
@@ -66,3 +67,48 @@ class BoundedCache(dict[Hashable, V]):
             dict.clear(self)
             self._sizes.clear()
             self.bytes = 0
+
+
+S = TypeVar("S")
+
+
+class CompiledOnce(Generic[S, V]):
+    """Functions compiled once per source (a shape, a pair of shapes) and kept for the process.
+
+    ``compile(source)`` builds the function; for a recursive shape it calls
+    ``started(source, function)`` before compiling its members, so that the members find it.
+    What is being compiled is published only once whole, under one lock, so that another thread
+    never uses a function whose members are still being compiled. Reading takes no lock.
+    ``key(source)`` names a source (shapes by name, pairs by identity).
+    """
+
+    def __init__(self, compile: Callable[[S], V], key: Callable[[S], Hashable]) -> None:
+        self._compile = compile
+        self._key = key
+        self._done: dict[Hashable, V] = {}
+        self._building: dict[Hashable, V] = {}
+        self._lock = threading.RLock()
+
+    def __call__(self, source: S) -> V:
+        """The function for ``source``, compiled now if it was not yet."""
+        key = self._key(source)
+        found = self._done.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._done.get(key) or self._building.get(key)
+            if found is not None:
+                return found
+            outermost = not self._building
+            try:
+                value = self._building[key] = self._compile(source)
+                if outermost:
+                    self._done.update(self._building)
+            finally:
+                if outermost:
+                    self._building.clear()
+            return value
+
+    def started(self, source: S, value: V) -> None:
+        """``value`` is the function for ``source``, its members still to compile."""
+        self._building[self._key(source)] = value

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.util
-import pkgutil
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,22 +15,18 @@ import boto3
 import pytest
 
 # Imported here, before any pytester run. pytester's inline runs drop, when they end, every module
-# first imported during the run, and a later test that imports it again gets a second copy:
-# PyYAML's C extension cannot be imported twice into a fresh ``yaml`` package; moto's SNS signs
-# with ``cryptography``, whose second copy has no registered hash algorithms (every event a later
-# test publishes fails, and its queue stays empty); a second ``rest_json`` module has a class the
-# pipeline never uses (a monkeypatch of it patches nothing). Which test runs first is random, so
-# everything a test or an inline run may load is loaded now.
+# first imported during the run, and a later test that imports it again gets a second copy. Two
+# libraries cannot live with that: PyYAML's C extension cannot be imported twice into a fresh
+# ``yaml`` package, and moto's SNS signs with ``cryptography``, whose second copy has no
+# registered hash algorithms (every event a later test publishes fails). pytest-sesmock's own
+# modules keep no state a second copy could lose (what must be one lives in modules the plugin
+# loads with itself), so they load when they are first used, as in a user's suite.
 import yaml  # noqa: F401
 
-import pytest_sesmock
 from pytest_sesmock.adapters import moto as _moto_reader
 
 
-def _load_everything_a_run_may_import() -> None:
-    for found in pkgutil.walk_packages(pytest_sesmock.__path__, "pytest_sesmock."):
-        if not found.name.endswith("__main__"):  # it runs the command line
-            importlib.import_module(found.name)
+def _load_what_a_run_may_import() -> None:
     if importlib.util.find_spec("moto") is None:
         return
     # The services moto loads lazily on their first call, as the tests and examples call them.
@@ -43,7 +38,7 @@ def _load_everything_a_run_may_import() -> None:
     assert _moto_reader.stubber() is not None  # what the mock reads of moto is loaded now
 
 
-_load_everything_a_run_may_import()
+_load_what_a_run_may_import()
 
 _AWS_VARIABLES = (
     "AWS_ACCESS_KEY_ID",

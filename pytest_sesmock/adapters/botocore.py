@@ -178,12 +178,12 @@ def note_retry_decision(operation_model: Any, response: Any) -> Pipeline | None:
     """botocore is about to decide whether to retry after ``response``: the active pipeline when
     the response is one of its answers (the backoff that follows is then free), else None.
 
-    A send we checked and left to moto is settled here: this attempt's answer is moto's.
+    A send we checked and left to moto is recorded here: this attempt's answer is moto's.
     """
     if deferred.pending.get() is not None:  # a suite without sends pays this one read
-        from ..core.pipeline import settle  # loaded by the send that was deferred
+        from ..core.pipeline import record_moto_answer  # loaded by the send that was deferred
 
-        settle(response, getattr(operation_model, "name", None))
+        record_moto_answer(response, getattr(operation_model, "name", None))
     pipeline = (
         active[-1]
         if active and response is not None and getattr(response[0], "answered_by_mock", False)

@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--region",
         help="default region of declarations and of requests whose region cannot be told "
-        "(default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)",
+        "(default: AWS_DEFAULT_REGION, else AWS_REGION, else the profile's region, else us-east-1)",
     )
     serve.add_argument(
         "--rate-limit",

@@ -3,8 +3,9 @@
 The ``before-send`` hook checks a send's configuration set and, when moto answers the operation,
 returns None so that moto's handler answers it (its identities, its quotas, its message id). What
 the check read is kept here, per thread and task, until botocore's retry decision
-(``Endpoint._needs_retry``) shows the answer of that same attempt (``pipeline.settle``). Kept
-apart so that the hook reads one context variable and imports nothing more.
+(``Endpoint._needs_retry``) shows the answer of that same attempt
+(``pipeline.record_moto_answer``). Kept apart so that the hook reads one context variable and
+imports nothing more.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ limits, its injected faults and its records; ``SesMock`` is the user's face of o
 pipeline never calls back into it.
 
 Sends are the one exception to "answered here": while moto is active, botocore's adapter lets a
-send be checked here (its configuration set) and answered by moto; ``settle`` then records moto's
-answer and publishes the events. Either way the events are published here, after the answer
+send be checked here (its configuration set) and answered by moto; ``record_moto_answer`` then
+records moto's answer and publishes the events. Either way the events are published here, after the answer
 (``sending.publishing``).
 """
 
@@ -265,7 +265,7 @@ class Pipeline:
                         )
                     )
                     deferred.checked.set(result)
-                    return None  # moto answers the rest of the send; ``settle`` sees its answer
+                    return None  # moto answers the rest; ``record_moto_answer`` sees its answer
                 reply = wire.result_answer(200, served.encode(result, rid), rid)
             except SesError as error:
                 result = None
@@ -389,7 +389,8 @@ class Pipeline:
 
 @dataclass(frozen=True)
 class Deferred:
-    """A send checked here and left to moto: what ``settle`` needs once moto answered it."""
+    """A send checked here and left to moto: what ``record_moto_answer`` needs once moto has
+    answered it."""
 
     pipeline: Pipeline
     api: str
@@ -401,7 +402,7 @@ class Deferred:
     attempt: int
 
 
-def settle(response: Any, operation: str | None) -> None:
+def record_moto_answer(response: Any, operation: str | None) -> None:
     """moto answered the deferred send of this attempt: record the call, publish its events.
 
     ``response`` is botocore's ``(http response, parsed)`` of the attempt, None when the

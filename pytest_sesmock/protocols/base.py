@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, NamedTuple, Protocol
 
 from ..errors import SesError
@@ -72,6 +73,20 @@ class KeyedResult(dict[str, Any]):
         super().__init__(*args, **kwargs)
         self.key = key
         self.owner = owner
+
+
+def field_path(path: str, member: str) -> str:
+    """AWS's name for a field in validation messages: lowerCamel members joined by dots."""
+    name = member[:1].lower() + member[1:]
+    return f"{path}.{name}" if path else name
+
+
+def iso8601(value: datetime) -> str:
+    """A timestamp as SES writes it (in XML and in events): UTC, milliseconds, ``Z``."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    utc = value.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 Decoded = tuple[Served, Mapping[str, Any], "SesError | None"]

@@ -8,7 +8,6 @@ checks them and answered with ``ValidationError``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable, Mapping
 from datetime import datetime, timezone
 from types import MappingProxyType
@@ -18,8 +17,9 @@ from urllib.parse import unquote_plus, urlsplit
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 
 from .. import catalogue
+from ..cache import CompiledOnce
 from ..errors import SesError
-from .base import Answer, Decoded, Operation, PlainRequest, Served
+from .base import Answer, Decoded, Operation, PlainRequest, Served, field_path
 from .model import operation_model
 
 Flat = Mapping[str, str]
@@ -64,12 +64,6 @@ def parse_form(body: object) -> dict[str, str]:
             value = unquote_plus(value)
         out[key] = value
     return out
-
-
-def field_path(path: str, member: str) -> str:
-    """AWS's name for a field in validation messages: lowerCamel members joined by dots."""
-    name = member[:1].lower() + member[1:]
-    return f"{path}.{name}" if path else name
 
 
 def _scalar(shape: Shape) -> Reader:
@@ -117,33 +111,6 @@ def _scalar(shape: Shape) -> Reader:
     return read
 
 
-_readers: dict[str, Reader] = {}
-# Readers being compiled; published to _readers only once whole, so that another thread never
-# decodes with a structure reader whose members are still being compiled.
-_building: dict[str, Reader] = {}
-_compiling = threading.RLock()
-
-
-def reader(shape: Shape) -> Reader:
-    """The (cached) reader of one shape's value from a flat form."""
-    cached = _readers.get(shape.name)
-    if cached is not None:
-        return cached
-    with _compiling:
-        cached = _readers.get(shape.name) or _building.get(shape.name)
-        if cached is not None:
-            return cached
-        outermost = not _building
-        try:
-            read = _compile(shape)
-            if outermost:
-                _readers.update(_building)
-        finally:
-            if outermost:
-                _building.clear()
-        return read
-
-
 def _compile(shape: Shape) -> Reader:
     read: Reader
     if isinstance(shape, StructureShape):
@@ -169,7 +136,7 @@ def _compile(shape: Shape) -> Reader:
             return out
 
         # Registered before its members are compiled, so that recursive shapes terminate.
-        _building[shape.name] = read_structure
+        reader.started(shape, read_structure)
         for name, member in shape.members.items():
             members.append((name, member.serialization.get("name", name), name in required))
             compiled.append(reader(member))
@@ -180,8 +147,11 @@ def _compile(shape: Shape) -> Reader:
         read = _map(shape)
     else:
         read = _scalar(shape)
-    _building[shape.name] = read
     return read
+
+
+reader: CompiledOnce[Shape, Reader] = CompiledOnce(_compile, lambda shape: shape.name)
+"""The reader of one shape's value from a flat form, compiled once per shape."""
 
 
 def _list(shape: ListShape) -> Reader:

@@ -8,17 +8,15 @@ namespace all come from the service model.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
-from ..cache import BoundedCache
+from ..cache import BoundedCache, CompiledOnce
 from ..errors import SesError
-from .base import KeyedResult
+from .base import KeyedResult, iso8601
 from .model import service_model
 
 Writer = Callable[[Any, list[str]], None]
@@ -45,14 +43,6 @@ def xml_text(value: str) -> str:
     return _not_xml().sub("\ufffd", text)
 
 
-def iso8601(value: datetime) -> str:
-    """A timestamp as SES writes it: UTC, milliseconds, ``Z``."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    utc = value.astimezone(timezone.utc)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
 def _scalar_writer(shape: Shape) -> Callable[[Any], str]:
     kind = shape.type_name
     if kind == "boolean":
@@ -72,33 +62,6 @@ def _string_text(value: Any) -> str:
     return xml_text(value if type(value) is str else str(value))
 
 
-_writers: dict[str, Writer] = {}
-# Writers being compiled; published to _writers only once whole, so that another thread never
-# writes an answer with a structure writer whose members are still being compiled.
-_building: dict[str, Writer] = {}
-_compiling = threading.RLock()
-
-
-def _writer(shape: Shape) -> Writer:
-    """The (cached) writer of a shape's contents, without its own enclosing element."""
-    cached = _writers.get(shape.name)
-    if cached is not None:
-        return cached
-    with _compiling:
-        cached = _writers.get(shape.name) or _building.get(shape.name)
-        if cached is not None:
-            return cached
-        outermost = not _building
-        try:
-            writer = _compile(shape)
-            if outermost:
-                _writers.update(_building)
-        finally:
-            if outermost:
-                _building.clear()
-        return writer
-
-
 def _compile(shape: Shape) -> Writer:
     writer: Writer
     if isinstance(shape, StructureShape):
@@ -116,7 +79,7 @@ def _compile(shape: Shape) -> Writer:
                 if item is not None:
                     element_writer(item, out)
 
-        _building[shape.name] = write_structure
+        _writer.started(shape, write_structure)
         compiled.extend((name, _element(tag, member)) for name, tag, member in members)
         return write_structure
     if isinstance(shape, ListShape):
@@ -147,8 +110,11 @@ def _compile(shape: Shape) -> Writer:
             out.append(text(value))
 
         writer = write_scalar
-    _building[shape.name] = writer
     return writer
+
+
+_writer: CompiledOnce[Shape, Writer] = CompiledOnce(_compile, lambda shape: shape.name)
+"""The writer of a shape's contents, without its own enclosing element, compiled once."""
 
 
 def _element(tag: str, shape: Shape) -> Writer:

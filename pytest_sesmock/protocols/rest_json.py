@@ -25,7 +25,7 @@ from botocore.model import ListShape, MapShape, OperationModel, Shape, StringSha
 from .. import catalogue
 from ..cache import BoundedCache
 from ..errors import SesError
-from .base import Answer, Decoded, Operation, PlainRequest, Served
+from .base import Answer, Decoded, Operation, PlainRequest, Served, field_path
 from .model import service_model
 
 Problems = list[str]
@@ -255,12 +255,6 @@ def _json_body(body: object) -> dict[str, Any]:
 
 
 # -- reading values by walking the input shape -------------------------------------------------
-
-
-def field_path(path: str, member: str) -> str:
-    """AWS's name for a field in validation messages: lowerCamel members joined by dots."""
-    name = member[:1].lower() + member[1:]
-    return f"{path}.{name}" if path else name
 
 
 def _read(shape: Shape, value: Any, path: str, problems: Problems) -> Any:

@@ -11,6 +11,8 @@ import uuid
 import zlib
 from datetime import datetime, timezone
 
+from ..protocols.base import iso8601
+
 # REC: us-east-1, us-west-2, eu-west-1, ca-central-1 (recorded ids and their regions).
 _REGION_CODES = {
     "us-east-1": "0100",
@@ -36,5 +38,4 @@ def message_id(region: str, when: float) -> str:
 
 def timestamp(when: float) -> str:
     """ISO 8601 with milliseconds and a ``Z``, as events write it: ``2022-01-04T16:30:39.978Z``."""
-    moment = datetime.fromtimestamp(round(when, 3), timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return iso8601(datetime.fromtimestamp(round(when, 3), timezone.utc))

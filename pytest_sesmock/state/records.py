@@ -71,7 +71,7 @@ class Call(NamedTuple):
 
     def describe(self) -> str:
         """One readable line: when, where, what, and how it was answered."""
-        when = datetime.fromtimestamp(self.time, timezone.utc).strftime("%H:%M:%S.%f")[:-3]
+        when = _clock(self.time)
         arguments = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
         answer = str(self.status) + (f" {self.error_code}" if self.error_code else "")
         notes = "".join(

@@ -12,13 +12,13 @@ The backend holds every set in v2's spelling, v2 being the superset; v1's view i
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
 from botocore.model import ListShape, Shape, StringShape, StructureShape
 
+from ..cache import CompiledOnce
 from ..protocols.model import V1, V2, operation_model
 
 DROPPED: Any = object()
@@ -42,40 +42,14 @@ def _enum(shape: StringShape) -> dict[str, str]:
 
 def convert(value: Any, source: Shape, target: Shape) -> Any:
     """``value``, shaped like ``source``, spelled as ``target``; ``DROPPED`` if inexpressible."""
-    return _converter(source, target)(value)
+    return _converter((source, target))(value)
 
 
 Converter = Callable[[Any], Any]
-# By the shapes' identities: models are loaded once and kept, so their shapes live as long.
-_converters: dict[tuple[int, int], Converter] = {}
-# Converters being compiled; published to _converters only once whole, so that another thread
-# never converts with a structure converter whose members are still being compiled.
-_building: dict[tuple[int, int], Converter] = {}
-_compiling = threading.RLock()
 
 
-def _converter(source: Shape, target: Shape) -> Converter:
-    """A converter compiled once per pair of shapes (declarations convert thousands of sets)."""
-    key = (id(source), id(target))
-    found = _converters.get(key)
-    if found is not None:
-        return found
-    with _compiling:
-        found = _converters.get(key) or _building.get(key)
-        if found is not None:
-            return found
-        outermost = not _building
-        try:
-            found = _compile(source, target, key)
-            if outermost:
-                _converters.update(_building)
-        finally:
-            if outermost:
-                _building.clear()
-        return found
-
-
-def _compile(source: Shape, target: Shape, key: tuple[int, int]) -> Converter:
+def _compile(pair: tuple[Shape, Shape]) -> Converter:
+    source, target = pair
     converter: Converter
     if isinstance(target, StructureShape) and isinstance(source, StructureShape):
         names = _members(target)
@@ -94,11 +68,11 @@ def _compile(source: Shape, target: Shape, key: tuple[int, int]) -> Converter:
                     out[pair[0]] = converted
             return out
 
-        _building[key] = structure  # before the members: shapes may be recursive
+        _converter.started(pair, structure)  # before the members: shapes may be recursive
         for member, shape in source.members.items():
             name = names.get(_plain(member))
             if name is not None:
-                pairs[member] = (name, _converter(shape, target.members[name]))
+                pairs[member] = (name, _converter((shape, target.members[name])))
         return structure
     if isinstance(target, ListShape) and isinstance(source, ListShape):
         items: list[Converter] = []
@@ -107,8 +81,8 @@ def _compile(source: Shape, target: Shape, key: tuple[int, int]) -> Converter:
             each = items[0]
             return [converted for item in value if (converted := each(item)) is not DROPPED]
 
-        _building[key] = listing
-        items.append(_converter(source.member, target.member))
+        _converter.started(pair, listing)
+        items.append(_converter((source.member, target.member)))
         return listing
     if isinstance(target, StringShape) and target.enum:
         values = _enum(target)
@@ -123,8 +97,14 @@ def _compile(source: Shape, target: Shape, key: tuple[int, int]) -> Converter:
             return value
 
         converter = same
-    _building[key] = converter
     return converter
+
+
+# By the shapes' identities: models are loaded once and kept, so their shapes live as long.
+_converter: CompiledOnce[tuple[Shape, Shape], Converter] = CompiledOnce(
+    _compile, lambda pair: (id(pair[0]), id(pair[1]))
+)
+"""A converter compiled once per pair of shapes (declarations convert thousands of sets)."""
 
 
 # -- the shapes of each spelling --------------------------------------------------------------
