@@ -9,8 +9,8 @@ pipeline never calls back into it.
 
 Sends are the one exception to "answered here": while moto is active, botocore's adapter lets a
 send be checked here (its configuration set) and answered by moto; ``record_moto_answer`` then
-records moto's answer and publishes the events. Either way the events are published here, after the answer
-(``sending.publishing``).
+records moto's answer and publishes the events. Either way the events are published here, after
+the answer (``sending.publishing``).
 """
 
 from __future__ import annotations
