@@ -60,6 +60,12 @@ class UnknownNameError(SesMockError, ValueError):
     pytest-sesmock does not know; the message names the closest one that it knows."""
 
 
+class NotTheMocks(Exception):
+    """Raised by an operation for a request that is not the mock's to answer after all (tags of
+    a resource other than a configuration set): the pipeline leaves it to whoever else answers
+    it in-process (moto), and records nothing."""
+
+
 class SesError(Exception):
     """An error that SES answers on the wire; the serializer turns it into an ErrorResponse."""
 

@@ -90,8 +90,14 @@ def all_thirteen(ses: Any) -> list[str]:
 # -- ours, answered always ---------------------------------------------------------------------
 
 
+def _topic_in_moto() -> None:
+    """The destinations' topic, in moto: beside moto its topics are all the account has."""
+    boto3.client("sns", region_name="us-east-1").create_topic(Name="ses-events")
+
+
 def test_all_thirteen_operations_are_ours_with_moto_started_first() -> None:
     with mock_aws():
+        _topic_in_moto()
         ses = boto3.client("ses", region_name="us-east-1")
         with SesMock(region="us-east-1") as mock:
             expected = all_thirteen(ses)
@@ -108,6 +114,7 @@ def test_all_thirteen_operations_are_ours_with_moto_started_inside() -> None:
     mock = SesMock(region="us-east-1").start()
     try:
         with mock_aws():
+            _topic_in_moto()
             ses = boto3.client("ses", region_name="us-east-1")
             assert [c.operation for c in mock.calls] == []
             expected = all_thirteen(ses)

@@ -140,7 +140,7 @@ def test_a_delivered_message_reaches_the_queue_as_ses_publishes_it(
     assert delivery["eventType"] == "Delivery"
     for record in (send_record, delivery):
         mail = record["mail"]
-        assert mail["messageId"] == message_id  # moto's id: moto answered the send
+        assert mail["messageId"] == message_id  # SES's id, beside moto too
         assert mail["source"] == SENDER
         assert mail["destination"] == [SUCCESS]
         assert mail["sendingAccountId"] == "123456789012"
@@ -172,7 +172,7 @@ def test_a_delivered_message_reaches_the_queue_as_ses_publishes_it(
     (sent,) = ses_mock.messages
     assert (sent.message_id, sent.answered_by, sent.configuration_set) == (
         message_id,
-        "moto",
+        "pytest-sesmock",
         "marketing",
     )
     (call,) = ses_mock.calls_of("SendEmail")
@@ -297,7 +297,7 @@ def test_no_events_without_a_configuration_set(ses_mock: SesMock, aws: Aws) -> N
     assert aws.notifications(topic) == []
     assert ses_mock.events == []
     assert [m.message_id for m in ses_mock.messages] == [message_id, v2_id]
-    assert {m.answered_by for m in ses_mock.messages} == {"moto"}
+    assert {m.answered_by for m in ses_mock.messages} == {"pytest-sesmock"}
 
 
 def test_no_events_without_a_configuration_set_when_the_mock_answers(
@@ -1200,20 +1200,19 @@ def test_opens_and_clicks_are_published_with_link_tags_as_dimensions(
         ses_mock.simulate_open("nope")
 
 
-def test_a_client_without_moto_s_handler_is_told_why_its_send_was_not_sent(
+def test_a_client_without_moto_s_handler_still_sends_beside_moto(
     ses_mock: SesMock, aws: Aws
 ) -> None:
+    """Sends are the mock's to answer beside moto too: a client made before moto was imported
+    (without moto's handler) is answered like any other, and moto keeps the message as well."""
     from moto.core.models import botocore_stubber
-
-    from pytest_sesmock import NotMockedError
 
     ses = boto3.client("ses", region_name="us-east-1")
     ses.meta.events.unregister("before-send", botocore_stubber)  # as if made before moto
-    with pytest.raises(NotMockedError, match="this client has no moto handler"):
-        send(ses, [SUCCESS], configuration_set=None)
-    assert ses_mock.messages == []
-    send(aws.ses, [SUCCESS], configuration_set=None)  # the next send is not confused by it
-    assert [m.answered_by for m in ses_mock.messages] == ["moto"]
+    first = send(ses, [SUCCESS], configuration_set=None)
+    second = send(aws.ses, [SUCCESS], configuration_set=None)
+    assert [m.message_id for m in ses_mock.messages] == [first, second]
+    assert {m.answered_by for m in ses_mock.messages} == {"pytest-sesmock"}
 
 
 def test_events_reach_a_moto_imported_again(pytester: pytest.Pytester) -> None:

@@ -35,13 +35,12 @@ from botocore.endpoint import Endpoint
 from botocore.hooks import HierarchicalEmitter
 from botocore.httpsession import URLLib3Session
 
-from ..core import activation, deferred
+from ..core import activation
 from ..core.activation import active
 from ..errors import NotMockedError
 from ..protocols.endpoint import is_aws_host
 from .backoff import answering_var, backoff_var
 from .environment import FAKE_ACCESS_KEY_ID, FAKE_CREDENTIALS
-from .moto import MOTO
 
 if TYPE_CHECKING:
     from ..core.activation import Journal
@@ -93,7 +92,6 @@ def on_before_send(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
         return None
     pipeline = active[-1]
     region, attempt, is_async = _signing.get()
-    # Another handler (moto's) may answer after us: a send moto answers is only checked here.
     answer = pipeline.answer(request, region, attempt, others_may_answer=True)
     # The backoff's note: this request is being answered by ``pipeline`` (or by nobody of ours).
     answering = pipeline if answer is not None else None
@@ -150,25 +148,19 @@ def on_choose_signer(event_name: str = "", **_: Any) -> Any:
     answered = _answered_by_event.get(event_name)
     if answered is None:
         answered = _learn_answered(event_name)
-    if answered is _SEND:  # moto answers sends while its mock is active
-        return None if MOTO.answers_sends_now() else botocore.UNSIGNED
     return botocore.UNSIGNED if answered else None
 
 
-# choose-signer event name -> whether the mock answers its operation (True, False, or _SEND: a
-# send, which moto answers while its mock is active): a handful of names, the operations of two
-# APIs, so that the hot path reads one dictionary.
-_answered_by_event: dict[str, object] = {}
-_SEND = object()
+# choose-signer event name -> whether the mock answers its operation: a handful of names, the
+# operations of two APIs, so that the hot path reads one dictionary.
+_answered_by_event: dict[str, bool] = {}
 
 
-def _learn_answered(event_name: str) -> object:
-    from ..core.pipeline import is_send, serves  # loaded with any mock: the import stays cheap
+def _learn_answered(event_name: str) -> bool:
+    from ..core.pipeline import serves  # loaded with any mock: the plugin's import stays cheap
 
     api, _dot, operation = event_name.partition(".")[2].partition(".")
-    answered: object = serves(api, operation)
-    if answered and is_send(api, operation):
-        answered = _SEND
+    answered = serves(api, operation)
     if len(_answered_by_event) < 4096:
         _answered_by_event[event_name] = answered
     return answered
@@ -176,14 +168,7 @@ def _learn_answered(event_name: str) -> object:
 
 def note_retry_decision(operation_model: Any, response: Any) -> Pipeline | None:
     """botocore is about to decide whether to retry after ``response``: the active pipeline when
-    the response is one of its answers (the backoff that follows is then free), else None.
-
-    A send we checked and left to moto is recorded here: this attempt's answer is moto's.
-    """
-    if deferred.pending.get() is not None:  # a suite without sends pays this one read
-        from ..core.pipeline import record_moto_answer  # loaded by the send that was deferred
-
-        record_moto_answer(response, getattr(operation_model, "name", None))
+    the response is one of its answers (the backoff that follows is then free), else None."""
     pipeline = (
         active[-1]
         if active and response is not None and getattr(response[0], "answered_by_mock", False)

@@ -6,21 +6,24 @@ What is read of moto (its botocore stubber's ``enabled`` flag, its backends' dic
 what moto 4 and 5 have; anything else found there is treated as "moto knows nothing".
 
 ``MotoServices`` is what state and sending ask (``state.other_services``): moto's verified
-identities, SNS topics and templates, which sends moto answers itself, and publishing events into
-moto's SNS, EventBridge, Firehose and CloudWatch. While moto's mock is not active it knows
-nothing and publishes nothing, like ``NO_OTHER_SERVICES``.
+identities, SNS topics (all of them: none means none), templates and configuration sets (adopted
+by a mock when it starts), publishing events into moto's SNS, EventBridge, Firehose and
+CloudWatch, and keeping every message pytest-sesmock sent in moto's sent messages and send
+statistics. The sends themselves are pytest-sesmock's to answer, beside moto as alone. While
+moto's mock is not active it knows nothing and keeps nothing, like ``NO_OTHER_SERVICES``.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..state.configuration_set import ConfigurationSet
     from ..state.other_services import Template
+    from ..state.records import SentMessage
 
 
 def stubber() -> Any:
@@ -49,12 +52,18 @@ def backend(module: str, name: str, account: str, region: str) -> Any:
         return None
 
 
-def _has_action(module: str, cls: str, action: str) -> bool:
+def _ses_backends() -> list[tuple[str, str, Any]]:
+    """(account, region, backend) of every SES backend moto has made."""
+    module = sys.modules.get("moto.ses.models")
     try:
-        found = getattr(importlib.import_module(module), cls)
-    except Exception:  # moto without that module: it does not answer the action
-        return False
-    return hasattr(found, action)
+        backends = module.ses_backends  # type: ignore[union-attr]
+        return [
+            (account, region, found)
+            for account, regions in list(backends.items())
+            for region, found in list(regions.items())
+        ]
+    except Exception:  # another moto version's layout: nothing to adopt
+        return []
 
 
 class MotoServices:
@@ -69,9 +78,13 @@ class MotoServices:
             out.update(str(item).lower() for item in getattr(found, attribute, ()) or ())
         return out
 
-    def topics(self, account: str, region: str) -> set[str]:
+    def topics(self, account: str, region: str) -> set[str] | None:
+        """Every topic moto holds there (moto's topic list is complete: none means none)."""
         found = backend("moto.sns.models", "sns_backends", account, region)
-        return set(getattr(found, "topics", {}) or {}) if found is not None else set()
+        if found is None:
+            return None
+        topics = getattr(found, "topics", None)
+        return set(topics) if isinstance(topics, dict) else None
 
     def template(self, account: str, region: str, name: str) -> Template | None:
         """moto's SES template (v1 ``CreateTemplate``, which v2 shares in moto)."""
@@ -89,25 +102,78 @@ class MotoServices:
             item.get("html_part") or None,
         )
 
-    def answers_sends_now(self) -> bool:
-        """Whether moto's mock is active now, so that it answers sends (see ``answers_send``)."""
-        return active()
-
-    def answers_send(self, api: str, operation: str, params: Mapping[str, Any]) -> bool:
-        """Whether moto, active now, answers this send itself.
-
-        moto 5 answers SES v1's four sends and SES v2's SendEmail with simple or raw content; it
-        raises ``NotImplementedError`` for v2's templated SendEmail and for SendBulkEmail
-        (observed with moto 5.2), so pytest-sesmock answers those itself even beside moto.
-        """
+    def configuration_sets(self) -> Sequence[tuple[str, str, ConfigurationSet]]:
+        """moto's configuration sets, as declarations the mock adopts when it starts (moto keeps
+        one event destination per set, and sending options in its own way)."""
         if not active():
-            return False
-        if api != "sesv2":
-            return True
-        if operation == "SendBulkEmail":
-            return _has_action("moto.sesv2.responses", "SESV2Response", "send_bulk_email")
-        content = params.get("Content")
-        return not (isinstance(content, dict) and "Template" in content)
+            return ()
+        from ..state.declaration import parse_declaration
+
+        out = []
+        for account, region, found in _ses_backends():
+            for name, held in dict(getattr(found, "config_sets", {}) or {}).items():
+                spec: dict[str, Any] = {"Name": name}
+                destination = (getattr(found, "config_set_event_destination", {}) or {}).get(name)
+                if isinstance(destination, dict):
+                    spec["EventDestinations"] = [destination]
+                for key, attribute in (
+                    ("TrackingOptions", "tracking_options"),
+                    ("DeliveryOptions", "delivery_options"),
+                    ("ReputationOptions", "reputation_options"),
+                    ("Tags", "tags"),
+                    ("SuppressionOptions", "suppression_options"),
+                    ("VdmOptions", "vdm_options"),
+                ):
+                    value = getattr(held, attribute, None)
+                    if value:
+                        spec[key] = value
+                enabled = getattr(held, "enabled", None)
+                while isinstance(enabled, dict) and "SendingEnabled" in enabled:
+                    enabled = enabled["SendingEnabled"]  # moto nests it as it was given
+                if isinstance(enabled, bool):
+                    spec["SendingOptions"] = {"SendingEnabled": enabled}
+                try:
+                    out.append((account, region, parse_declaration(spec)))
+                except Exception:  # a shape moto allows and SES does not: not adopted
+                    continue
+        return out
+
+    def record_sent(self, message: SentMessage) -> None:
+        """Keep a sent message in moto's sent messages and send statistics, as moto keeps its
+        own (what ``GetSendQuota`` and ``GetSendStatistics`` answered through moto count)."""
+        found = backend("moto.ses.models", "ses_backends", message.account, message.region)
+        module = sys.modules.get("moto.ses.models")
+        if found is None or module is None:
+            return
+        recipients = list(message.destinations)
+        try:
+            if message.raw is not None:
+                kept = module.RawMessage(
+                    message.message_id,
+                    message.source,
+                    recipients,
+                    message.raw.decode("utf-8", "replace"),
+                )
+            elif message.template is not None:
+                kept = module.TemplateMessage(
+                    message.message_id,
+                    message.source,
+                    message.template,
+                    message.template_data or "",
+                    {"ToAddresses": recipients},
+                )
+            else:
+                kept = module.Message(
+                    message.message_id,
+                    message.source,
+                    message.subject or "",
+                    message.text if message.text is not None else message.html or "",
+                    {"ToAddresses": recipients},
+                )
+            found.sent_messages.append(kept)
+            found.sent_message_count += len(recipients)
+        except Exception:  # another moto version's classes: moto's records stay as they were
+            return
 
     def publish(
         self, service: str, method: str, region: str, account: str, payload: Mapping[str, Any]

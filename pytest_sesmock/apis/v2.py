@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import catalogue
 from ..catalogue import error
-from ..errors import SesError
+from ..errors import NotTheMocks, SesError
 from ..protocols.base import KeyedResult, Operation
 from ..protocols.model import V2, service_model
 from ..protocols.rest_json import LegacyRoute, RestJsonWire
@@ -256,6 +256,51 @@ def update_configuration_set(
     return _NOTHING
 
 
+# -- tags of the sets (TagResource and the others answer for configuration sets only) ----------
+
+
+def _tagged(backend: Backend, context: Context, arn: str) -> tuple[Context, str]:
+    """The set a tagging call names by ARN (``arn:aws:ses:REGION:ACCOUNT:configuration-set/
+    NAME``), in the ARN's account and region; ``NotTheMocks`` for any other resource (an
+    identity, a contact list: moto's to answer beside moto)."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[2] != "ses" or not parts[5].startswith("configuration-set/"):
+        raise NotTheMocks(arn)
+    place = Context(parts[4] or context.account, parts[3] or context.region, context.now)
+    return place, parts[5].partition("/")[2]
+
+
+def tag_resource(
+    backend: Backend, context: Context, params: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """Add or replace tags of a configuration set (its ``Tags``, as GetConfigurationSet shows)."""
+    place, name = _tagged(backend, context, params["ResourceArn"])
+    given = {tag["Key"]: tag.get("Value", "") for tag in params.get("Tags", ())}
+    found = backend.get_for_write(place, name)
+    kept = [tag for tag in found.tags if tag.get("Key") not in given]
+    found.tags = kept + [{"Key": key, "Value": value} for key, value in given.items()]
+    return _NOTHING
+
+
+def untag_resource(
+    backend: Backend, context: Context, params: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """Remove tags of a configuration set by key."""
+    place, name = _tagged(backend, context, params["ResourceArn"])
+    keys = set(params.get("TagKeys", ()))
+    found = backend.get_for_write(place, name)
+    found.tags = [tag for tag in found.tags if tag.get("Key") not in keys]
+    return _NOTHING
+
+
+def list_tags_for_resource(
+    backend: Backend, context: Context, params: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """A configuration set's tags, the same as GetConfigurationSet's ``Tags``."""
+    place, name = _tagged(backend, context, params["ResourceArn"])
+    return {"Tags": backend.get(place, name).tags}
+
+
 def _section_members(operation: str) -> tuple[str, ...]:
     shape = service_model(V2).operation_model(operation).input_shape
     assert shape is not None
@@ -278,6 +323,9 @@ def _operations() -> dict[str, Operation]:
         "PutConfigurationSetSendingOptions": put_configuration_set_sending_options,
         "PutConfigurationSetVdmOptions": put_configuration_set_vdm_options,
         "UpdateConfigurationSet": update_configuration_set,
+        "TagResource": tag_resource,
+        "UntagResource": untag_resource,
+        "ListTagsForResource": list_tags_for_resource,
         **sending.V2_OPERATIONS,
     }
     model_names = set(service_model(V2).operation_names)

@@ -279,6 +279,12 @@ class SesMock:
         # Nested in another mock: see its sets too; ours vanish with us. It records our calls too.
         self.pipeline.nest_in(activation.activate(self.pipeline))
         self._active = True
+        # Sets moto created before we started are the account's: adopted, not hidden.
+        with STATE_LOCK:
+            for account, region, held in self.backend.resources.other.configuration_sets():
+                key = (account, region, held.name)
+                if self.backend.find(key) is None:
+                    self.backend.declare(key, held)
         return self
 
     def stop(self) -> None:

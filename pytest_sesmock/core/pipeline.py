@@ -7,10 +7,10 @@ stops the rest). A pipeline holds everything a call needs: the account's state, 
 limits, its injected faults and its records; ``SesMock`` is the user's face of one, and the
 pipeline never calls back into it.
 
-Sends are the one exception to "answered here": while moto is active, botocore's adapter lets a
-send be checked here (its configuration set) and answered by moto; ``record_moto_answer`` then
-records moto's answer and publishes the events. Either way the events are published here, after
-the answer (``sending.publishing``).
+Sends are answered here too, beside moto as alone, in SES's shapes and errors: moto's identities
+and templates count as the account's (``state.other_services``), and the message is recorded in
+moto as well, so that moto's sent messages and send statistics see it. The events are published
+after the answer (``sending.publishing``).
 """
 
 from __future__ import annotations
@@ -20,21 +20,20 @@ import os
 import sys
 import traceback
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from .. import catalogue
 from ..cache import BoundedCache
-from ..errors import SesError
+from ..errors import NotTheMocks, SesError
 from ..protocols.base import Answer, Decoded, PlainRequest, Served, Wire
 from ..protocols.endpoint import URL_REGIONS, region_of
 from ..protocols.model import V1, V2
 from ..sending.outcomes import Outcomes
 from ..state.backend import STATE_LOCK, Backend, Context
 from ..state.records import Call, Records, capped
-from . import deferred, hints
+from . import hints
 from .clock import Clock
 from .faults import Faults, configuration_set_of
 from .rate_limit import RateLimiter
@@ -52,7 +51,7 @@ SENDS = frozenset(
         (V2, "SendBulkEmail"),
     ]
 )
-"""The send operations: answered by moto when it is active (after our checks), else by us."""
+"""The send operations: their messages are recorded and their events published after the answer."""
 
 
 def wire_for(request: PlainRequest) -> Wire:
@@ -125,14 +124,9 @@ def _served(api: str) -> frozenset[str]:
 
 
 def serves(api: str, operation: str) -> bool:
-    """Whether the mock answers this operation of this API (``ses``, ``sesv2``) itself (a send:
-    unless moto's mock is active and answers it, see ``is_send``). Fixed for the process."""
+    """Whether the mock answers this operation of this API (``ses``, ``sesv2``) itself. Fixed for
+    the process: callers may keep the answer."""
     return api in (V1, V2) and operation in _served(api)
-
-
-def is_send(api: str, operation: str) -> bool:
-    """Whether the operation sends email (moto answers it while its mock is active)."""
-    return (api, operation) in SENDS
 
 
 class Pipeline:
@@ -190,9 +184,8 @@ class Pipeline:
         ``region`` is the region the client signs for and ``attempt`` the retry it is on, when
         its adapter knows them (a request left unsigned carries no credential scope to read the
         region from; the attempt is otherwise read from the ``amz-sdk-request`` header).
-        ``others_may_answer``: the adapter lets another in-process mock answer after us
-        (botocore's ``before-send``); then a send that moto answers is checked here and left to
-        moto (None).
+        ``others_may_answer``: another in-process mock may answer what this one does not
+        (botocore's ``before-send``; nothing this mock serves is left to it).
         """
         wire = wire_for(request)
         # Code under test sends the same few requests again and again, and botocore's retries
@@ -251,21 +244,10 @@ class Pipeline:
                     fault = self.faults.take(served.api, operation, params)
                     if fault is not None:
                         raise fault
-                other = self.backend.resources.other
-                defer = (
-                    sending
-                    and others_may_answer
-                    and other.answers_send(served.api, operation, params)
-                )
-                result = served.run(self.backend, Context(account, region, now, defer), params)
-                if defer:
-                    deferred.pending.set(
-                        Deferred(
-                            self, served.api, operation, params, region, now, throttled, attempt
-                        )
-                    )
-                    deferred.checked.set(result)
-                    return None  # moto answers the rest; ``record_moto_answer`` sees its answer
+                try:
+                    result = served.run(self.backend, Context(account, region, now), params)
+                except NotTheMocks:
+                    return None  # another in-process mock may answer; nothing is recorded
                 reply = wire.result_answer(200, served.encode(result, rid), rid)
             except SesError as error:
                 result = None
@@ -354,13 +336,6 @@ class Pipeline:
         wire = wire_for(request)
         operation = wire.operation_of(request) if host.startswith("email") else None
         served = wire.served_names()
-        if operation in served and (wire.api, operation) in SENDS and deferred.pending.get():
-            return (
-                f"{wire.label} {operation}: moto's mock_aws is active, so pytest-sesmock checked "
-                "the send's configuration set and left the send to moto, but this client has no "
-                "moto handler (created before moto was imported?). Create the client after "
-                "importing moto, or inside mock_aws. The request was not sent."
-            )
         if operation in served:
             return (
                 f"{wire.label} {operation} was sent by a botocore client that pytest-sesmock does "
@@ -385,75 +360,6 @@ class Pipeline:
             "process; only SES is mocked here (use an in-process mock such as moto for other "
             "services). The request was not sent."
         )
-
-
-@dataclass(frozen=True)
-class Deferred:
-    """A send checked here and left to moto: what ``record_moto_answer`` needs once moto has
-    answered it."""
-
-    pipeline: Pipeline
-    api: str
-    operation: str
-    params: Mapping[str, Any]
-    region: str
-    now: float
-    throttled: bool
-    attempt: int
-
-
-def record_moto_answer(response: Any, operation: str | None) -> None:
-    """moto answered the deferred send of this attempt: record the call, publish its events.
-
-    ``response`` is botocore's ``(http response, parsed)`` of the attempt, None when the
-    attempt raised (the exception then reaches the caller, and nothing is published).
-    """
-    pending: Deferred | None = deferred.pending.get()
-    if pending is None:
-        return
-    result = deferred.checked.get()
-    deferred.pending.set(None)
-    deferred.checked.set(None)
-    if response is None or operation != pending.operation:
-        return
-    http, parsed = response
-    status = int(getattr(http, "status_code", 0) or 0)
-    error = parsed.get("Error") if isinstance(parsed, Mapping) else None
-    code = error.get("Code") if isinstance(error, Mapping) and status >= 300 else None
-    pipeline = pending.pipeline
-    pipeline.records.add_call(
-        Call(
-            pending.operation,
-            pending.params,
-            pending.region,
-            pipeline.account,
-            pending.now,
-            status,
-            code,
-            pending.throttled,
-            pending.attempt,
-            None,
-            pending.api,
-        )
-    )
-    if status < 300 and isinstance(parsed, Mapping):
-        pipeline._deliver(
-            pending.api,
-            pending.operation,
-            result,
-            pending.region,
-            pending.now,
-            "moto",
-            _message_ids(parsed),
-        )
-
-
-def _message_ids(parsed: Mapping[str, Any]) -> list[str | None]:
-    """The message ids of a parsed send answer, one per message, in order."""
-    if "MessageId" in parsed:
-        return [parsed["MessageId"]]
-    entries = parsed.get("Status") or parsed.get("BulkEmailEntryResults") or []
-    return [entry.get("MessageId") if isinstance(entry, Mapping) else None for entry in entries]
 
 
 def internal_failure(bug: BaseException, doing: str, request_id: str) -> SesError:

@@ -189,10 +189,15 @@ class RestJsonWire:
         for member, group in route.labels:
             raw[member] = unquote(matched.group(group))
         if route.in_query:
-            query = dict(parse_qsl(urlsplit(request.url).query, keep_blank_values=True))
+            pairs = parse_qsl(urlsplit(request.url).query, keep_blank_values=True)
+            members = shape.members if isinstance(shape, StructureShape) else {}
             for member, key in route.in_query:
-                if key in query:
-                    raw[member] = query[key]
+                values = [value for name, value in pairs if name == key]
+                if not values:
+                    continue
+                # A list in the query string repeats its key (UntagResource's TagKeys).
+                listed = isinstance(members.get(member), ListShape)
+                raw[member] = values if listed else values[-1]
         try:
             body = _json_body(request.body)
         except SesError as error:

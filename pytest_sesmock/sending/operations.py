@@ -3,11 +3,10 @@
 Every send names its configuration set (``ConfigurationSetName``, or a raw message's
 ``X-SES-CONFIGURATION-SET`` header) or none. A set that does not exist in the caller's account and
 region is ``ConfigurationSetDoesNotExist`` (v2: ``NotFoundException``), a set whose sending is
-paused ``ConfigurationSetSendingPausedException`` (v2: ``SendingPausedException``), whoever
-answers the rest. When moto is active and answers the operation (``context.defer``), that is all:
-the result says "deferred" and moto answers the send with its identities and quotas. Otherwise
-the message is checked as SES checks it and answered here, with a message id in SES's format.
-The events are published by the pipeline once the answer is known (``deliver``).
+paused ``ConfigurationSetSendingPausedException`` (v2: ``SendingPausedException``). The message
+is checked as SES checks it and answered here, with a message id in SES's format, beside moto as
+alone (moto's identities and templates are the account's, ``state.other_services``). The events
+are published by the pipeline once the answer is known (``sending.publishing``).
 """
 
 from __future__ import annotations
@@ -29,19 +28,16 @@ page says to send it in an attachment to test a Reject)."""
 
 
 class Sent(dict[str, Any]):
-    """A send's result (its answer), with the messages it sent and their ids (None: left to
-    moto, which gives them)."""
+    """A send's result (its answer), with the messages it sent and their ids."""
 
     __slots__ = ("messages",)
 
     def __init__(
         self,
-        sent: Sequence[tuple[Message, str | None]],
+        sent: Sequence[tuple[Message, str]],
         reply: Callable[[Sequence[str]], Mapping[str, Any]],
-        deferred: bool = False,
     ) -> None:
-        ids = [mid for _, mid in sent if mid is not None]
-        super().__init__(reply(ids) if not deferred else {})
+        super().__init__(reply([mid for _, mid in sent]))
         self.messages = list(sent)
 
 
@@ -108,8 +104,6 @@ def _send(
     name: str | None,
 ) -> Sent:
     check_configuration_set(backend, context, name)
-    if context.defer:
-        return Sent([(m, None) for m in sent], reply, deferred=True)
     for each in sent:
         messages.check(each)
     if not sent:

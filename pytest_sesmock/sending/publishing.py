@@ -63,6 +63,7 @@ def deliver(
             context.now,
             answered_by,
         )
+        backend.resources.other.record_sent(record)  # moto's sent messages and statistics
         published = _publish(backend, outcomes, message, message_id, context, failure)
         opened = failure is None and not rejected(message)
         with STATE_LOCK:  # the mocks around a nested one see its sends too

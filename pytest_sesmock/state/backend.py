@@ -29,8 +29,6 @@ class Context(NamedTuple):
     account: str
     region: str
     now: float = 0.0
-    defer: bool = False
-    """Another in-process mock (moto) answers this send once the set is checked."""
 
 
 Key = tuple[str, str, str]  # (account, region, configuration set name)

@@ -3,16 +3,21 @@
 SES checks what other parts of the account hold: a sender is a verified identity, an SNS event
 destination names a topic that exists, a templated send names a stored template. It also
 publishes events to other services (SNS, EventBridge, Firehose, CloudWatch). The mock holds none
-of those; it asks ``OtherServices``. Without anything else in-process, nothing is known and
+of those; it asks ``OtherServices``, and tells it what was sent (SES counts every send towards the
+account's statistics). Without anything else in-process, nothing is known and
 nothing is published (``NO_OTHER_SERVICES``); beside moto, the moto adapter answers from moto's
 backends and publishes into them. Nothing below the adapters knows which.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .configuration_set import ConfigurationSet
+    from .records import SentMessage
 
 
 @dataclass(frozen=True)
@@ -35,15 +40,19 @@ class OtherServices(Protocol):
     def identities(self, account: str, region: str) -> set[str]:
         """Verified identities (lower case addresses and domains); empty: none known."""
 
-    def topics(self, account: str, region: str) -> set[str]:
-        """SNS topic ARNs that exist; empty: none known."""
+    def topics(self, account: str, region: str) -> set[str] | None:
+        """SNS topic ARNs that exist (all of them: an empty set means there are none), or None
+        when nothing is known of the account's topics."""
 
     def template(self, account: str, region: str, name: str) -> Template | None:
         """The stored template ``name``, or None."""
 
-    def answers_send(self, api: str, operation: str, params: Mapping[str, Any]) -> bool:
-        """Whether another in-process mock answers this send itself (its handler comes after
-        ours on botocore's ``before-send``)."""
+    def configuration_sets(self) -> Sequence[tuple[str, str, ConfigurationSet]]:
+        """(account, region, set) for every configuration set held there (moto's, created before
+        the mock started): the mock adopts them."""
+
+    def record_sent(self, message: SentMessage) -> None:
+        """A message SES sent: counted, and kept where the account's other tools read sends."""
 
     def publish(
         self, service: str, method: str, region: str, account: str, payload: Mapping[str, Any]
@@ -53,19 +62,22 @@ class OtherServices(Protocol):
 
 
 class NoOtherServices:
-    """Nothing else in-process: nothing known, nothing published, no send answered elsewhere."""
+    """Nothing else in-process: nothing known, nothing published, nothing kept of sends."""
 
     def identities(self, account: str, region: str) -> set[str]:
         return set()
 
-    def topics(self, account: str, region: str) -> set[str]:
-        return set()
+    def topics(self, account: str, region: str) -> set[str] | None:
+        return None
 
     def template(self, account: str, region: str, name: str) -> Template | None:
         return None
 
-    def answers_send(self, api: str, operation: str, params: Mapping[str, Any]) -> bool:
-        return False
+    def configuration_sets(self) -> Sequence[tuple[str, str, ConfigurationSet]]:
+        return ()
+
+    def record_sent(self, message: SentMessage) -> None:
+        return None
 
     def publish(
         self, service: str, method: str, region: str, account: str, payload: Mapping[str, Any]

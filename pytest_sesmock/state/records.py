@@ -174,7 +174,12 @@ def _clock(when: float) -> str:
 
 @dataclass(frozen=True)
 class SentMessage:
-    """One email a send accepted, whoever answered it."""
+    """One email a send accepted.
+
+    ``tags`` are the caller's message tags as a ``{name: value}`` dict (the ``Tags`` parameter,
+    or else the ``X-SES-MESSAGE-TAGS`` header); the tags on published events
+    (``PublishedEvent.record["mail"]["tags"]``) are a dict of lists, SES's auto-tags included.
+    """
 
     message_id: str
     operation: str
@@ -195,7 +200,8 @@ class SentMessage:
     account: str
     time: float
     answered_by: str
-    """``pytest-sesmock``, or ``moto`` when moto's mock answered the send."""
+    """Who answered the send: ``pytest-sesmock``, alone and beside moto alike (moto keeps a copy
+    of the message in its own records)."""
 
     def describe(self) -> str:
         """One readable line."""

@@ -3,8 +3,9 @@
 Real SES refuses a tracking redirect domain that is not a verified identity, and an SNS event
 destination whose topic does not exist. The mock cannot know a real account's identities and
 topics, so it checks only what it has been told: once a test declares identities (or topics), or
-moto, active beside it, holds some, an unknown one is refused with SES's error. A test that
-declares none, without moto, is answered as before: anything well-formed is accepted.
+moto is active beside it (its SNS topics are all there are, even none), an unknown one is refused
+with SES's error. A test that declares none, without moto, is answered as before: anything
+well-formed is accepted.
 """
 
 from __future__ import annotations
@@ -56,13 +57,17 @@ class Resources:
         return address in declared or _covered(address.rpartition("@")[2], declared)
 
     def topic_exists(self, arn: str) -> bool | None:
-        """Whether the topic ``arn`` exists; None when nothing is known about topics there."""
+        """Whether the topic ``arn`` exists; None when nothing is known about topics there.
+
+        What the other services hold is complete knowledge (moto with no topic at all: none
+        exists, as SES finds none); declared topics are known to exist.
+        """
         declared = {topic for known in self._chain() for topic in known.topics}
         parts = arn.split(":")
-        declared |= self.other.topics(parts[4], parts[3]) if len(parts) > 5 else set()
-        if not declared:
+        elsewhere = self.other.topics(parts[4], parts[3]) if len(parts) > 5 else None
+        if elsewhere is None and not declared:
             return None
-        return arn in declared
+        return arn in declared or arn in (elsewhere or ())
 
 
 def _covered(domain: str, declared: set[str]) -> bool:
