@@ -586,6 +586,8 @@ COMMON = (
 CATALOGUE = {entry.key: entry for entry in ENTRIES}
 _COMMON = {code: (status, message) for code, status, message in COMMON}
 _COMMON["Throttling"] = (400, "Rate exceeded")  # SES's own spelling (DOC: Common Errors)
+COMMON_CODES = frozenset(_COMMON)
+"""The codes any operation of any AWS API may answer."""
 
 
 def error(key: str, **fields: object) -> SesError:

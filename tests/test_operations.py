@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from conftest import ALL_ATTRIBUTES, SNS_DESTINATION
 from freezegun import freeze_time
 
-from pytest_sesmock import SesMock
+from pytest_sesmock import SesMock, UnknownNameError
 
 CLOUDWATCH = {
     "Name": "to-cloudwatch",
@@ -510,7 +510,11 @@ def test_every_operation_is_recorded_and_can_be_limited(ses_mock: SesMock, ses: 
     with pytest.raises(AssertionError, match=r"CreateConfigurationSet \(ses or sesv2\) went over"):
         ses_mock.assert_within_rate_limit("CreateConfigurationSet")
     ses_mock.assert_within_rate_limit()  # DescribeConfigurationSet: not called at all
-    ses_mock.add_error("LimitExceeded", operation="CreateConfigurationSet")
+    # v1's code: named for v1 alone (v2 answers LimitExceededException, and refuses it named
+    # for both APIs).
+    with pytest.raises(UnknownNameError, match="name the operation 'ses:CreateConfigurationSet'"):
+        ses_mock.add_error("LimitExceeded", operation="CreateConfigurationSet")
+    ses_mock.add_error("LimitExceeded", operation="ses:CreateConfigurationSet")
     with pytest.raises(ses.exceptions.LimitExceededException):
         ses.create_configuration_set(ConfigurationSet={"Name": "three"})
 

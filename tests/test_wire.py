@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from conftest import ALL_ATTRIBUTES, SNS_DESTINATION, marketing
 
-from pytest_sesmock import SesMock
+from pytest_sesmock import DeclarationError, SesMock
 
 NS = "{http://ses.amazonaws.com/doc/2010-12-01/}"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
@@ -110,12 +110,18 @@ def test_characters_xml_cannot_carry_are_replaced(ses_mock: SesMock, ses: Any) -
     )
 
 
-def test_declared_text_round_trips(ses_mock: SesMock, ses: Any) -> None:
-    arn = "arn:aws:sns:us-east-1:123456789012:topic&<weird>"
-    ses_mock.add_configuration_set(
-        marketing(EventDestinations=[dict(SNS_DESTINATION, SNSDestination={"TopicARN": arn})])
-    )
-    out = ses.describe_configuration_set(
-        ConfigurationSetName="marketing", ConfigurationSetAttributeNames=["eventDestinations"]
-    )
-    assert out["EventDestinations"][0]["SNSDestination"]["TopicARN"] == arn
+def test_a_declared_topic_is_held_to_the_api_s_rules(ses_mock: SesMock, ses: Any) -> None:
+    """A declaration is held to the rules of the API that would have created it: a TopicARN
+    that is no ARN (XML metacharacters, a bare name) is refused at once, naming the place, as
+    CreateConfigurationSetEventDestination refuses it with InvalidSNSDestination."""
+    where = r"EventDestinations\[0\]\.SNSDestination\.TopicARN: .* is not an SNS topic ARN"
+    for arn in ("arn:aws:sns:us-east-1:123456789012:topic&<weird>", "ses-events"):
+        destination = dict(SNS_DESTINATION, SNSDestination={"TopicARN": arn})
+        with pytest.raises(DeclarationError, match=where):
+            ses_mock.add_configuration_set(marketing(EventDestinations=[destination]))
+    ses_mock.add_configuration_set({"Name": "created"})
+    with pytest.raises(ses.exceptions.InvalidSNSDestinationException):
+        ses.create_configuration_set_event_destination(
+            ConfigurationSetName="created",
+            EventDestination=dict(SNS_DESTINATION, SNSDestination={"TopicARN": "ses-events"}),
+        )

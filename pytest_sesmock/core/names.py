@@ -150,27 +150,67 @@ def check_parameters(targets: Operations | None, params: Mapping[str, Any]) -> N
 def error_code(targets: Operations, code: object, *, unmodeled: bool) -> tuple[str, int, str]:
     """(wire code, status, default message) of a code ``add_error`` may inject into ``targets``.
 
-    Accepted: the operations' modeled errors (by wire code, or by the exception name boto3
-    shows), the codes the catalogue answers, and the codes every AWS API may answer. With
-    ``unmodeled=True`` any code is accepted as it is (testing an unexpected code is legitimate).
+    Accepted for each operation: its modeled errors (by wire code, or by the exception name boto3
+    shows), the codes every AWS API may answer, and the catalogue's codes of its API that no
+    other operation models (``TemplateDoesNotExist`` is a templated send's, not a describe's;
+    ``ConfigurationSetDoesNotExist`` is v1's, v2 answers ``NotFoundException``). A name that
+    stands for both APIs' operations must fit both. With ``unmodeled=True`` any code is accepted
+    as it is (testing an unexpected code is legitimate).
     """
     if not isinstance(code, str) or not code:
         raise UnknownNameError(f"code must be an error code such as 'Throttling'; got {code!r}")
-    modeled: dict[str, tuple[str, int, str]] = {}
-    for api, name in sorted(targets):
-        modeled.update(_modeled_errors(api, name))
-    if code in modeled:
-        return modeled[code]
-    known = catalogue.known_codes({api for api, _ in targets})
-    if code in known:
-        status, message = known[code]
-        return code, status, message
+    fits = {target: _answerable(*target, code) for target in sorted(targets)}
+    found = next((value for value in fits.values() if value is not None), None)
+    if found is not None and all(value is not None for value in fits.values()):
+        return found
     if unmodeled:
         return code, 400, f"{code} (injected)"
-    choices = sorted({*modeled, *known})
+    if found is not None:  # some of the operations answer it, not all: name the one meant
+        takes = [f"{api}:{name}" for (api, name), value in fits.items() if value is not None]
+        refuse = [label(target) for target, value in fits.items() if value is None]
+        raise UnknownNameError(
+            f"{code!r} is not an error {', '.join(refuse)} can answer; name the operation "
+            f"{' or '.join(repr(name) for name in takes)} to inject it there alone"
+        )
+    choices = sorted({known for target in targets for known in _choices(*target)})
+    modeled_elsewhere = [api for api in APIS if code in _modeled_anywhere(api)]
+    why = (
+        f"{code!r} is an error of other {modeled_elsewhere[0]} operations, not of {targets.label}"
+        if modeled_elsewhere
+        else f"unknown error code {code!r} for {targets.label}"
+    )
     raise UnknownNameError(
-        f"unknown error code {code!r} for {targets.label}{did_you_mean(code, choices)} "
-        f"Known: {', '.join(choices)}. To inject a code of your own, pass unmodeled=True."
+        f"{why}{did_you_mean(code, choices)} Known: {', '.join(choices)}. To inject a code of "
+        "your own, pass unmodeled=True."
+    )
+
+
+def _answerable(api: str, operation: str, code: str) -> tuple[str, int, str] | None:
+    """(wire code, status, message) if ``operation`` of ``api`` may answer ``code``, else None."""
+    modeled = _modeled_errors(api, operation)
+    if code in modeled:
+        return modeled[code]
+    known = catalogue.known_codes({api})
+    if code in known and (code in catalogue.COMMON_CODES or code not in _modeled_anywhere(api)):
+        status, message = known[code]
+        return code, status, message
+    return None
+
+
+def _choices(api: str, operation: str) -> list[str]:
+    known = catalogue.known_codes({api})
+    elsewhere = _modeled_anywhere(api)
+    return [
+        *_modeled_errors(api, operation),
+        *(code for code in known if code in catalogue.COMMON_CODES or code not in elsewhere),
+    ]
+
+
+@cache
+def _modeled_anywhere(api: str) -> frozenset[str]:
+    """Every code (and exception name) some operation of ``api`` models."""
+    return frozenset(
+        code for name in service_model(api).operation_names for code in _modeled_errors(api, name)
     )
 
 

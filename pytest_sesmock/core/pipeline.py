@@ -320,12 +320,29 @@ class Pipeline:
             if (account, place_region) != (self.account, region)
         ]
         if not places:
-            return None
+            return self._hint_spelling(operation, name, region)
         hint = (
             f"configuration set {name!r} exists in {' and '.join(places)}, but this {operation} "
             f"call was made in {region} (account {self.account}), where it does not exist. "
             f"Declare it in {region} too, or create the client with region_name (or "
             "AWS_DEFAULT_REGION) naming the region it lives in."
+        )
+        hints.note_hint(hint)
+        return hint
+
+    def _hint_spelling(self, operation: str, name: str, region: str) -> str | None:
+        """When a set of a close name exists where the call was made: the name was mistyped."""
+        import itertools
+
+        from ..errors import did_you_mean
+
+        nearby = list(itertools.islice(self.backend.names(self.account, region), 10_000))
+        closest = did_you_mean(name, nearby)
+        if closest == ".":
+            return None
+        hint = (
+            f"configuration set {name!r} does not exist in {region} (account {self.account})"
+            f"{closest} That one exists there; this {operation} call named {name!r}."
         )
         hints.note_hint(hint)
         return hint

@@ -31,6 +31,20 @@ def _got(value: object) -> str:
     return f"{_type_name(value)} {shown(value)}"
 
 
+def _not_a_string(value: object) -> str:
+    """Why ``value`` is not the string a field takes, and, where YAML made it so, the fix."""
+    problem = f"expected a string; got {_got(value)}"
+    if isinstance(value, bool):
+        # YAML 1.1 (PyYAML) reads unquoted on/off, yes/no, true/false as booleans.
+        return (
+            f"{problem} (YAML reads unquoted on, off, yes, no, true and false as booleans: "
+            "quote the value, as in Name: 'on')"
+        )
+    if isinstance(value, (int, float)):
+        return f"{problem} (YAML reads unquoted numbers as numbers: quote the value)"
+    return problem
+
+
 def _join(path: str, key: str) -> str:
     if not key:
         return path
@@ -66,7 +80,7 @@ def check_shape(shape: Shape, value: object, path: str) -> Any:
         ]
     if kind == "string":
         if not isinstance(value, str):
-            raise DeclarationError(path, f"expected a string; got {_got(value)}")
+            raise DeclarationError(path, _not_a_string(value))
         if isinstance(shape, StringShape) and shape.enum and value not in shape.enum:
             raise DeclarationError(path, f"{shown(value)} is not one of {', '.join(shape.enum)}")
         return value
@@ -243,6 +257,10 @@ def _destinations(value: list[Any] | tuple[Any, ...]) -> list[dict[str, Any]]:
             raise DeclarationError(_join(where, inner), problem)
         if used == "v1":
             destination = spelling.to_v2("EventDestinations", [destination])[0]
+        for inner, problem in _target_problems(destination, used):
+            # Held to the rules of the API that would have created it (SES refuses these with
+            # InvalidSNSDestination and InvalidFirehoseDestination).
+            raise DeclarationError(_join(where, inner), problem)
         destination.setdefault("Enabled", False)  # SES's documented default
         earlier = seen.setdefault(destination["Name"], index)
         if earlier != index:
@@ -253,6 +271,35 @@ def _destinations(value: list[Any] | tuple[Any, ...]) -> list[dict[str, Any]]:
             )
         out.append(destination)
     return out
+
+
+def _target_problems(destination: Mapping[str, Any], used: str) -> list[tuple[str, str]]:
+    """(path in the user's spelling, problem) for each target ARN of a destination (v2's
+    spelling) that is not an ARN of its kind."""
+    v1 = used == "v1"
+    problems = []
+    sns = destination.get("SnsDestination")
+    if sns is not None and not rules.is_sns_topic_arn(sns.get("TopicArn", "")):
+        where = "SNSDestination.TopicARN" if v1 else "SnsDestination.TopicArn"
+        problems.append(
+            (
+                where,
+                f"{shown(sns.get('TopicArn'))} is not an SNS topic ARN such as "
+                "'arn:aws:sns:us-east-1:123456789012:ses-events'",
+            )
+        )
+    firehose = destination.get("KinesisFirehoseDestination")
+    if firehose is not None:
+        role, stream = firehose.get("IamRoleArn", ""), firehose.get("DeliveryStreamArn", "")
+        if not rules.is_iam_role_arn(role):
+            where = "KinesisFirehoseDestination." + ("IAMRoleARN" if v1 else "IamRoleArn")
+            problems.append((where, f"{shown(role)} is not an IAM role ARN"))
+        if not rules.is_firehose_arn(stream):
+            where = "KinesisFirehoseDestination." + (
+                "DeliveryStreamARN" if v1 else "DeliveryStreamArn"
+            )
+            problems.append((where, f"{shown(stream)} is not a Firehose delivery stream ARN"))
+    return problems
 
 
 def _configuration_set(name: str, checked: dict[str, Any]) -> ConfigurationSet:
@@ -335,7 +382,7 @@ def _name(names: Mapping[str, object], nested_set: dict[str, Any] | None) -> tup
         )
     for where, value in given:
         if not isinstance(value, str):
-            raise DeclarationError(where, f"expected a string; got {_got(value)}")
+            raise DeclarationError(where, _not_a_string(value))
     first_where, first = given[0]
     for where, value in given[1:]:
         if value != first:
