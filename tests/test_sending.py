@@ -274,6 +274,10 @@ def test_a_disabled_destination_and_another_sets_receive_nothing(
         aws.ses.create_configuration_set_event_destination(
             ConfigurationSetName="marketing", EventDestination=destination
         )
+    # REC: SES validates each topic as its destination is created (enabled or not: INF).
+    validated = "Successfully validated SNS topic for Amazon SES event publishing."
+    for topic in (used, disabled):
+        assert [n["Message"] for n in aws.notifications(topic)] == [validated]
     ses_mock.add_configuration_set(
         {"Name": "transactional", "EventDestinations": [sns_destination(other, EVERY_TYPE)]}
     )
