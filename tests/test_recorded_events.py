@@ -369,7 +369,8 @@ def test_the_simulator_s_complaint_has_an_arrival_date(ses_mock: SesMock, aws: A
         ConfigurationSetName="marketing",
     )
     complaint = aws.records(topic)["Complaint"]["complaint"]
-    # REC (django-ses's tests, 2022): the newest shape has arrivalDate (2020's had none), last.
+    # REC (simulator captures in mozilla/fx-private-relay's tests, 2022): the newest shape has
+    # arrivalDate (2020's had none), last.
     assert list(complaint) == [
         "feedbackId",
         "complaintSubType",

@@ -315,9 +315,10 @@ def for_message(
             "complainedRecipients": [{"emailAddress": bare(address)}],
             "timestamp": timestamp(t2),
         }
-        # REC (django-ses's tests, 2022): the simulator's complaint has an arrivalDate; the
-        # 2020 shape had none, the newest is reproduced. DOC: a feedback report's user agent,
-        # type and arrival date.
+        # REC (SNS messages from the simulator captured in public test suites, 2022:
+        # mozilla/fx-private-relay's emails tests): the simulator's complaint has an
+        # arrivalDate, last; the 2020 shape had none, the newest is reproduced. DOC: a feedback
+        # report's user agent, type and arrival date.
         simulated = "Amazon SES Mailbox Simulator"
         complaint["userAgent"] = simulated if outcome.simulator else "pytest-sesmock"
         complaint["complaintFeedbackType"] = outcome.feedback_type
