@@ -44,6 +44,11 @@ _LOCALSTACK = (
     "localstack/localstack tests/aws/services/ses/test_ses.snapshot.json (AWS-validated snapshot "
     "of LocalStack's SES tests, recorded against AWS)"
 )
+_TAG_ORDER = (
+    "; every tag name is checked before any value, and the tags before the sender identity "
+    "(localstack/localstack tests/aws/services/ses/test_ses.validation.json, validated against "
+    "AWS 2024-07)"
+)
 
 ENTRIES = (
     Entry(
@@ -376,8 +381,11 @@ ENTRIES = (
         400,
         "Invalid tag name <{name}>: only alphanumeric ASCII characters, '_',  '-' are allowed.",
         "REC",
-        _LOCALSTACK,
-        "a message tag name with other characters",
+        _LOCALSTACK
+        + _TAG_ORDER
+        + "; ses:feedback-id-a and ses:feedback-id-b are allowed (DOC: SES developer guide, "
+        "event-publishing-fine-grained-feedback)",
+        "a message tag name with other characters (ses:feedback-id-a and -b excepted)",
     ),
     Entry(
         "InvalidParameterValue.TagValue",
@@ -386,7 +394,7 @@ ENTRIES = (
         "Invalid tag value <{value}>: only alphanumeric ASCII characters, '_',  '-' , '.', '@' "
         "are allowed.",
         "REC",
-        _LOCALSTACK,
+        _LOCALSTACK + _TAG_ORDER,
         "a message tag value with other characters",
     ),
     Entry(
@@ -395,7 +403,7 @@ ENTRIES = (
         400,
         "Tag name cannot exceed 255 characters.",
         "REC",
-        _LOCALSTACK,
+        _LOCALSTACK + _TAG_ORDER,
         "a message tag name over 255 characters",
     ),
     Entry(
@@ -404,7 +412,7 @@ ENTRIES = (
         400,
         "Tag value cannot exceed 255 characters.",
         "REC",
-        _LOCALSTACK,
+        _LOCALSTACK + _TAG_ORDER,
         "a message tag value over 255 characters",
     ),
     Entry(
@@ -413,7 +421,7 @@ ENTRIES = (
         400,
         "The tag name must be specified.",
         "REC",
-        _LOCALSTACK,
+        _LOCALSTACK + _TAG_ORDER,
         "a message tag with an empty name",
     ),
     Entry(
@@ -422,7 +430,7 @@ ENTRIES = (
         400,
         "The tag value must be specified.",
         "REC",
-        _LOCALSTACK,
+        _LOCALSTACK + _TAG_ORDER,
         "a message tag with an empty value",
     ),
     # -- SES v2 (rest-json): the code is the error shape's name, the status the model's --------

@@ -274,6 +274,10 @@ def test_a_disabled_destination_and_another_sets_receive_nothing(
         aws.ses.create_configuration_set_event_destination(
             ConfigurationSetName="marketing", EventDestination=destination
         )
+    # REC: SES validates each topic as its destination is created (enabled or not: INF).
+    validated = "Successfully validated SNS topic for Amazon SES event publishing."
+    for topic in (used, disabled):
+        assert [n["Message"] for n in aws.notifications(topic)] == [validated]
     ses_mock.add_configuration_set(
         {"Name": "transactional", "EventDestinations": [sns_destination(other, EVERY_TYPE)]}
     )
@@ -649,7 +653,9 @@ def test_a_template_renders_after_the_send_and_a_missing_attribute_fails_renderi
         "errorMessage": "Attribute 'person.city' is not present in the rendering data.",
         "templateName": "welcome",
     }
-    assert failure["mail"]["tags"] == {"ses:configuration-set": ["marketing"]}  # DOC
+    # REC (a 2024 capture): the usual auto-tags, not only the set's as in the guide's example.
+    assert failure["mail"]["tags"]["ses:configuration-set"] == ["marketing"]
+    assert failure["mail"]["tags"]["ses:operation"] == ["SendTemplatedEmail"]
 
 
 def test_moto_templates_render_the_events_of_sends_moto_answers(

@@ -146,9 +146,12 @@ def create_configuration_set_event_destination(
 ) -> Mapping[str, Any]:
     set_name = params["ConfigurationSetName"]
     backend.get(context, set_name)
-    sets.add_destination(
-        backend, context, set_name, _destination(set_name, params["EventDestination"])
-    )
+    destination = _destination(set_name, params["EventDestination"])
+    sets.add_destination(backend, context, set_name, destination)
+    # REC: SES first publishes its validation message to an SNS destination's topic.
+    from ..sending.destinations import validate_sns_topic
+
+    validate_sns_topic(destination, context.region, context.account, backend.resources.other)
     return _NOTHING
 
 

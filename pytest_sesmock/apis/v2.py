@@ -160,6 +160,10 @@ def create_configuration_set_event_destination(
     backend.get(context, set_name)
     destination = _destination(set_name, params["EventDestinationName"], params["EventDestination"])
     sets.add_destination(backend, context, set_name, destination)
+    # REC: SES first publishes its validation message to an SNS destination's topic.
+    from ..sending.destinations import validate_sns_topic
+
+    validate_sns_topic(destination, context.region, context.account, backend.resources.other)
     return _NOTHING
 
 

@@ -31,6 +31,10 @@ from .events import Event
 from .message import Message
 
 SNS_SUBJECT = "Amazon SES Email Event Notification"
+SNS_VALIDATION = "Successfully validated SNS topic for Amazon SES event publishing."
+"""What SES publishes, without a Subject, to the topic of an SNS event destination it creates
+(REC: localstack/localstack ``tests/aws/services/ses/test_ses.snapshot.json``, 2023-08, the first
+message of each SNS topic)."""
 NAMESPACE = "AWS/SES"
 # DOC (model): what a CloudWatch dimension value may hold.
 _DIMENSION_VALUE = re.compile(r"[A-Za-z0-9_\-@.]{1,256}")
@@ -218,3 +222,20 @@ def publish(
             )
         )
     return out
+
+
+def validate_sns_topic(
+    destination: Mapping[str, Any], region: str, account: str, other: OtherServices
+) -> str | None:
+    """An SNS event destination created through the API: SES first publishes its validation
+    message to the topic (REC). Not an email event: nothing is recorded for it. What the call
+    gave (``"published"``, or why not), or None when the destination is not an SNS one."""
+    spec = destination.get("SnsDestination")
+    if not isinstance(spec, Mapping):
+        return None
+    arn = str(spec.get("TopicArn", ""))
+    target_region, target_account, _ = _arn_parts(arn)
+    payload = {"TopicArn": arn, "Message": SNS_VALIDATION}
+    return other.publish(
+        "sns", "publish", target_region or region, target_account or account, payload
+    )

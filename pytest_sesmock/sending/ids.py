@@ -1,8 +1,9 @@
 """Message and feedback ids in SES's format, and the timestamps events carry.
 
-REC (public recordings, listed in the project's research note): ``0100017e25edab6a-296197bf-
-50c0-4754-91e7-7f13e59acf60-000000``: four hex digits naming the region, twelve hex digits of
-epoch milliseconds (the message's ``mail.timestamp``), a lowercase UUID, and ``-000000``.
+REC (real SES Message-ID headers, and the ids in SNS messages captured in public test suites):
+``0100017e25edab6a-296197bf-50c0-4754-91e7-7f13e59acf60-000000``: four
+hex digits naming the region, twelve hex digits of epoch milliseconds (the message's
+``mail.timestamp``), a lowercase UUID, and ``-000000``.
 """
 
 from __future__ import annotations
@@ -13,17 +14,23 @@ from datetime import datetime, timezone
 
 from ..protocols.base import iso8601
 
-# REC: us-east-1, us-west-2, eu-west-1, ca-central-1 (recorded ids and their regions).
+# REC: the regions whose ids appear in real, public Message-ID headers; no other is kept.
 _REGION_CODES = {
     "us-east-1": "0100",
     "us-west-2": "0101",
     "eu-west-1": "0102",
-    "ca-central-1": "010d",
+    "eu-central-1": "0107",
+    "ap-southeast-2": "0108",
+    "us-east-2": "010f",
 }
 
 
 def region_code(region: str) -> str:
-    """The four hex digits an id starts with (INF for regions no recording shows)."""
+    """The four hex digits an id starts with.
+
+    INF for a region no public recording shows: ``01`` and two hex digits from ``10`` to
+    ``ef``, derived from the region's name (stable across runs), never one of the recorded codes.
+    """
     known = _REGION_CODES.get(region)
     if known is not None:
         return known

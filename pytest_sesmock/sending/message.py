@@ -125,20 +125,44 @@ def _tags(items: Sequence[Mapping[str, Any]] | None) -> dict[str, str]:
     return {str(tag.get("Name", "")): str(tag.get("Value", "")) for tag in items or ()}
 
 
-def tag_problem(name: str, value: str) -> Any:
-    """SES's error for a tag it refuses (REC: localstack's snapshot), or None."""
+FEEDBACK_TAGS = ("ses:feedback-id-a", "ses:feedback-id-b")
+"""The two ``ses:`` tags a caller may set (DOC: developer guide, "event-publishing-fine-grained-
+feedback"); every other name holding ``:`` is refused."""
+
+
+def tag_name_problem(name: str) -> Any:
+    """SES's error for a tag name it refuses (REC: localstack's snapshot), or None."""
     if not name:
         return error("InvalidParameterValue.TagNameMissing")
-    if not value:
-        return error("InvalidParameterValue.TagValueMissing")
     if len(name) > _MAX_TAG:
         return error("InvalidParameterValue.TagNameLength")
+    if not _TAG_NAME.fullmatch(name) and name not in FEEDBACK_TAGS:
+        return error("InvalidParameterValue.TagName", name=name)
+    return None
+
+
+def tag_value_problem(value: str) -> Any:
+    """SES's error for a tag value it refuses (REC: localstack's snapshot), or None."""
+    if not value:
+        return error("InvalidParameterValue.TagValueMissing")
     if len(value) > _MAX_TAG:
         return error("InvalidParameterValue.TagValueLength")
-    if not _TAG_NAME.fullmatch(name):
-        return error("InvalidParameterValue.TagName", name=name)
     if not _TAG_VALUE.fullmatch(value):
         return error("InvalidParameterValue.TagValue", value=value)
+    return None
+
+
+def tags_problem(tags: Mapping[str, str]) -> Any:
+    """SES's error for a message's tags, or None: every name is checked before any value (REC:
+    localstack's ``test_ses.validation.json``, 2024-07)."""
+    for name in tags:
+        problem = tag_name_problem(name)
+        if problem is not None:
+            return problem
+    for value in tags.values():
+        problem = tag_value_problem(value)
+        if problem is not None:
+            return problem
     return None
 
 
@@ -167,19 +191,25 @@ def _simple_headers(message: Message, extra: Sequence[Mapping[str, Any]] = ()) -
     if message.subject is not None and not message.templated:
         headers.append(("Subject", message.subject))
     headers.append(("MIME-Version", "1.0"))
-    if message.text is not None and message.html is not None:
-        headers.append(
-            (
-                "Content-Type",
-                'multipart/alternative;  boundary="----=_Part_0_000000000.0000000000000"',
-            )
-        )
-    else:
-        kind = "html" if message.html is not None else "plain"
-        headers.append(("Content-Type", f"text/{kind}; charset=UTF-8"))
-        headers.append(("Content-Transfer-Encoding", "7bit"))
+    if not message.templated:
+        # REC (localstack's snapshot, 2023-08): a templated message's Send event shows From, To
+        # and MIME-Version only; its content headers exist once rendered (``content_headers``).
+        headers.extend(content_headers(message))
     headers.extend((str(h.get("Name", "")), str(h.get("Value", ""))) for h in extra)
     message.headers = headers
+
+
+def content_headers(message: Message) -> list[tuple[str, str]]:
+    """The Content-Type (and, for one part, Content-Transfer-Encoding) SES writes for the
+    message's text and HTML (DOC: the guide's event examples)."""
+    if message.text is not None and message.html is not None:
+        boundary = 'multipart/alternative;  boundary="----=_Part_0_000000000.0000000000000"'
+        return [("Content-Type", boundary)]
+    kind = "html" if message.html is not None else "plain"
+    return [
+        ("Content-Type", f"text/{kind}; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "7bit"),
+    ]
 
 
 def _destination(message: Message, destination: Mapping[str, Any] | None) -> None:
@@ -475,7 +505,6 @@ def check(message: Message) -> None:
         raise error("InvalidParameterValue.RecipientCount")
     if message.tags_from_header:
         return  # DOC: the send succeeds; only the metrics are left out
-    for name, value in message.tags.items():
-        problem = tag_problem(name, value)
-        if problem is not None:
-            raise problem
+    problem = tags_problem(message.tags)
+    if problem is not None:
+        raise problem
