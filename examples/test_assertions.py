@@ -34,7 +34,7 @@ def test_two_reads_in_one_second_are_over_the_limit(ses_mock: SesMock) -> None:
         clock.tick(1)
         bounce_topics("marketing")
     with pytest.raises(AssertionError, match="1 call\\(s\\) of DescribeConfigurationSet went over"):
-        ses_mock.assert_within_rate_limit()
+        ses_mock.assert_within_rate_limit("DescribeConfigurationSet")
 
 
 @pytest.mark.ses_mock(configuration_sets=[MARKETING], rate_limit="enforce")

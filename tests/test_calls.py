@@ -119,7 +119,7 @@ def test_failure_messages_list_the_calls(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(failed=3)
     out = result.stdout.str()
     assert (
-        "AssertionError: expected 2 call(s) of DescribeConfigurationSet("
+        "AssertionError: expected 2 call(s) of any operation("
         "ConfigurationSetName='marketing'), got 1.\n"
     ) in out
     assert "  Recorded calls (2):\n" in out

@@ -68,7 +68,7 @@ def test_boto3_method_names_are_understood(described: SesMock) -> None:
             "did you mean 'describe_configuration_set'?",
         ),
         (
-            lambda m: m.assert_call_count(0, ConfigurationSetNmae="m"),
+            lambda m: m.assert_call_count(0, "DescribeConfigurationSet", ConfigurationSetNmae="m"),
             "'ConfigurationSetNmae' is not a parameter of DescribeConfigurationSet; did you mean "
             "'ConfigurationSetName'?",
         ),

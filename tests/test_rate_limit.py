@@ -40,7 +40,7 @@ def test_track_is_the_default_and_answers_every_call(ses: Any) -> None:
         with pytest.raises(AssertionError) as caught:
             mock.assert_within_rate_limit()
     message = str(caught.value)
-    assert "2 call(s) of DescribeConfigurationSet went over the rate limit." in message
+    assert "2 call(s) of any operation went over the rate limit." in message
     assert "Calls over the limit (2):" in message
     assert "1. 00:00:00.000 123456789012/us-east-1 DescribeConfigurationSet(" in message
 

@@ -415,10 +415,9 @@ class SesMock:
         targets = _resolved(operation, params)
         return [call for call in self.calls if call.matches(targets, params)]
 
-    def assert_call_count(
-        self, expected: int, operation: str | None = "DescribeConfigurationSet", **params: Any
-    ) -> None:
-        """Exactly ``expected`` calls of ``operation`` (any when None) with these parameters.
+    def assert_call_count(self, expected: int, operation: str | None = None, **params: Any) -> None:
+        """Exactly ``expected`` calls of ``operation`` (of any operation when None, as every
+        assertion and ``calls_of`` take it) with these parameters.
 
         ``operation`` is the API name or boto3's method name; it and the parameter names are
         checked, so a mistyped name is an error, never a passing assertion.
@@ -438,8 +437,8 @@ class SesMock:
         __tracebackhide__ = True
         assertions.assert_not_called(self.calls, _resolved(operation, {}))
 
-    def assert_within_rate_limit(self, operation: str | None = "DescribeConfigurationSet") -> None:
-        """No call of ``operation`` (any when None) went over its rate limit."""
+    def assert_within_rate_limit(self, operation: str | None = None) -> None:
+        """No call of ``operation`` (of any operation when None) went over its rate limit."""
         __tracebackhide__ = True
         assertions.assert_within_rate_limit(self.calls, _resolved(operation, {}))
 
