@@ -9,6 +9,7 @@ and ``add_configuration_set`` calls in the test.
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -231,6 +232,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     errors = _errors.pop(config.pluginmanager, None)
     if errors:
         raise pytest.UsageError("\n".join(errors))
+    _warn_of_unread_yaml(config, items)
     for item in items:
         if item.get_closest_marker("ses_mock") is None:
             continue
@@ -241,6 +243,42 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         fixturenames = getattr(item, "fixturenames", None)
         if isinstance(fixturenames, list) and "ses_mock" not in fixturenames:
             fixturenames.insert(0, "ses_mock")
+
+
+def _warn_of_unread_yaml(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Warn of a YAML file that looks like the mock's but is not read: ``ses_mock.yml``, or a
+    ``ses_mock.yaml`` in a directory without ``conftest.py`` (its tests would then fail with
+    ConfigurationSetDoesNotExist, far from the cause)."""
+    read = set(_found.get(config.pluginmanager, {}))
+    directories: set[Path] = set()
+    for item in items:
+        path = Path(getattr(item, "path", "") or ".").resolve()
+        directories.update(
+            parent
+            for parent in (path.parent, *path.parent.parents)
+            if parent == config.rootpath or config.rootpath in parent.parents
+        )
+    for directory in sorted(directories):
+        misnamed = directory / "ses_mock.yml"
+        if misnamed.is_file():
+            _warn_at(
+                misnamed,
+                f"pytest-sesmock: {misnamed} is not read: the file beside a conftest.py must be "
+                f"named {YAML_FILE_NAME} (with the .yaml extension)",
+            )
+        lonely = directory / YAML_FILE_NAME
+        if lonely.is_file() and directory not in read:
+            _warn_at(
+                lonely,
+                f"pytest-sesmock: {lonely} is not read: a {YAML_FILE_NAME} applies only beside "
+                "a conftest.py (add an empty conftest.py to that directory), or name it with the "
+                "ses_mock_yaml ini option or --ses-mock-yaml",
+            )
+
+
+def _warn_at(path: Path, message: str) -> None:
+    """A configuration warning located at the file it is about (pytest's summary shows it)."""
+    warnings.warn_explicit(pytest.PytestConfigWarning(message), None, str(path), 1)
 
 
 _HINTS = pytest.StashKey[list[str]]()
