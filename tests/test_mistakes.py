@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from test_server import GOOD, TIMEOUT, describe, send, serve
 
 
 def test_a_yaml_file_that_is_not_read_is_warned_of(pytester: pytest.Pytester) -> None:
@@ -28,3 +31,31 @@ def test_a_yaml_file_that_is_not_read_is_warned_of(pytester: pytest.Pytester) ->
     assert f"{lonely / 'ses_mock.yaml'} is not read" in output
     assert "applies only beside a conftest.py (add an empty conftest.py" in output
     assert str(read / "ses_mock.yaml") not in output
+
+
+def test_serve_log_lines_say_what_was_called_and_why_it_failed(tmp_path: Path) -> None:
+    """``serve --log-requests`` printed ``"POST / HTTP/1.1" 400 267``; a wrong-region call and a
+    mistyped set name could not be told from the log."""
+    (tmp_path / "sets.yaml").write_text(
+        "configuration_sets:\n  - Name: transactional\n    region: eu-west-1\n  - Name: marketing\n"
+    )
+    arguments = ("--log-requests", "--rate-limit", "off", "--yaml", str(tmp_path / "sets.yaml"))
+    with serve(tmp_path, *arguments) as (process, url):
+        assert describe(url, "transactional", region="us-east-1").status == 400
+        assert describe(url, "marketng", region="us-east-1").status == 400
+        assert describe(url, "marketing", region="us-east-1").status == 200
+        assert send(url, GOOD, sign=False).status == 403
+        process.terminate()
+        _, stderr = process.communicate(timeout=TIMEOUT)
+    lines = [line for line in stderr.splitlines() if '"POST / HTTP/1.1"' in line]
+    assert len(lines) == 4, stderr
+    wrong_region, typo, fine, unsigned = lines
+    assert " 400 " in wrong_region
+    assert (
+        "ses DescribeConfigurationSet us-east-1 set=transactional ConfigurationSetDoesNotExist "
+        "hint: configuration set 'transactional' exists in eu-west-1" in wrong_region
+    )
+    assert "set=marketng ConfigurationSetDoesNotExist hint:" in typo
+    assert "did you mean 'marketing'?" in typo
+    assert fine.endswith("ses DescribeConfigurationSet us-east-1 set=marketing")
+    assert unsigned.endswith(" MissingAuthenticationToken")

@@ -19,7 +19,7 @@ import itertools
 import os
 import sys
 import traceback
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -158,6 +158,9 @@ class Pipeline:
         # Requests decoded once, reused when repeated: bounded by count and bytes, thread-safe.
         self.decoded: BoundedCache[Decoded] = BoundedCache(1024, 4 * 2**20, 64 * 1024)
         self.outer: Pipeline | None = None
+        self.on_call: Callable[[Call], None] | None = None
+        """Told of every call answered, in the thread that made it, whether records are kept or
+        not (the server's request log reads it)."""
 
     def nest_in(self, outer: Pipeline | None) -> None:
         """Nested in ``outer`` (a mock active around this one): see its sets, identities and
@@ -276,6 +279,8 @@ class Pipeline:
             )
             for records in self.records.chain:  # this mock's, and those of the mocks around it
                 records.calls.append(call)
+        if self.on_call is not None:  # the server's request log, say
+            self.on_call(call)
         if sending and result is not None:
             # Outside the lock: publishing calls moto through botocore, which other threads share.
             self._deliver(served.api, operation, result, region, now, "pytest-sesmock")

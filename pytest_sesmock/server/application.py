@@ -43,15 +43,18 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from ..apis.v1 import OPERATIONS
+from ..core.faults import configuration_set_of
 from ..core.pipeline import Pipeline, request_id
 from ..errors import SesError
 from ..protocols.base import Answer
 from ..protocols.model import service_model
 from ..protocols.query_xml import serialize_error
+from ..state.records import Call
 from .protocol import status_line
 
 _FORM = "application/x-www-form-urlencoded"
@@ -139,6 +142,36 @@ def _method_not_supported(method: str) -> SesError:
     )
 
 
+# The call the pipeline answered for the request being served, in this thread: what its log line
+# says beyond HTTP's (the server answers one request at a time in its loop thread).
+_this_call: ContextVar[Call | None] = ContextVar("pytest_sesmock_logged_call", default=None)
+
+
+def _note_call(call: Call) -> None:
+    _this_call.set(call)
+
+
+def _described(call: Call | None, answer: Answer) -> str:
+    """`` ses DescribeConfigurationSet us-east-1 set=NAME ConfigurationSetDoesNotExist hint: ...``:
+    what a log reader needs to tell why a call failed (the API, operation, region, set, error
+    code and hint); for a request the mock refused before any operation, the error code."""
+    if call is None:
+        code = answer.headers.get("x-amzn-ErrorType")
+        if code is None and answer.status >= 400 and b"<Code>" in answer.body:
+            code = answer.body.split(b"<Code>", 1)[1].split(b"</Code>", 1)[0].decode()
+        return f" {code}" if code else ""
+    name = configuration_set_of(call.params)
+    parts = [call.api, call.operation, call.region]
+    if name is not None:
+        parts.append(f"set={name}")
+    if call.error_code:
+        parts.append(call.error_code)
+    if call.throttled:
+        parts.append("[over rate limit]")
+    line = " " + " ".join(parts)
+    return f"{line} hint: {call.hint}" if call.hint else line
+
+
 def refusal(error: SesError, path: str) -> Answer:
     """A refusal of the HTTP stack (a malformed request, say), as the API of ``path`` writes an
     error, with a request id of its own: what ``server.http`` is given to answer with."""
@@ -170,6 +203,8 @@ class Application:
 
     def __init__(self, pipeline: Pipeline, log_requests: bool) -> None:
         self.pipeline = pipeline
+        if log_requests:
+            pipeline.on_call = _note_call
         self.log_requests = log_requests
         self.base_url = ""
 
@@ -200,9 +235,12 @@ class Application:
         start_response(status_line(answer.status), headers)
         if self.log_requests:
             when = time.strftime("%d/%b/%Y %H:%M:%S")
+            call = _this_call.get()
+            _this_call.set(None)
             print(
                 f'{environ.get("REMOTE_ADDR", "-")} - - [{when}] "{method} {target} '
-                f'{environ.get("SERVER_PROTOCOL", "")}" {answer.status} {len(answer.body)}',
+                f'{environ.get("SERVER_PROTOCOL", "")}" {answer.status} {len(answer.body)}'
+                f"{_described(call, answer)}",
                 file=sys.stderr,
                 flush=True,
             )
