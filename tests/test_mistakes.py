@@ -59,3 +59,59 @@ def test_serve_log_lines_say_what_was_called_and_why_it_failed(tmp_path: Path) -
     assert "did you mean 'marketing'?" in typo
     assert fine.endswith("ses DescribeConfigurationSet us-east-1 set=marketing")
     assert unsigned.endswith(" MissingAuthenticationToken")
+
+
+def test_every_mistake_of_a_yaml_file_is_reported_at_once(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest("")
+    pytester.path.joinpath("ses_mock.yaml").write_text(
+        "configuration_sets:\n"
+        "  - Name: a b\n"
+        "  - Name: good\n"
+        "  - Nme: x\n"
+        "  - Name: good\n"
+        "  - Name: on\n"
+    )
+    pytester.makepyfile("def test_one(ses_mock):\n    pass\n")
+    result = pytester.runpytest("-p", "no:randomly")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "*ses_mock.yaml: 4 mistakes:",
+            "*ses_mock.yaml:2:5: configuration_sets[[]0].Name: *may contain only*",
+            "*ses_mock.yaml:4:5: configuration_sets[[]2].Nme: unknown key 'Nme'; did you mean*",
+            "*ses_mock.yaml:5:5: configuration_sets[[]3].Name: *already declared at *[[]1]",
+            "*ses_mock.yaml:6:5: configuration_sets[[]4].Name: *quote the value*",
+        ]
+    )
+
+
+def test_every_mistake_of_a_marker_is_reported_at_once(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.ses_mock(regoin="us-east-1", rate_limit="enforced", sign_requests="yes")
+        def test_options():
+            pass
+
+        @pytest.mark.ses_mock(
+            configuration_sets=[{"Name": "a b"}, {"Nmae": "x"}], identities=["not an identity"]
+        )
+        def test_declarations():
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "*test_options: @pytest.mark.ses_mock: 3 mistakes:",
+            "*unknown option 'regoin'; did you mean 'region'?*",
+            "*sign_requests must be True or False; got 'yes'",
+            "*rate_limit must be one of 'off', 'track', 'enforce'; got 'enforced'",
+            "*test_declarations: @pytest.mark.ses_mock: 3 mistakes:",
+            "*configuration_sets[[]0].Name: *may contain only*",
+            "*configuration_sets[[]1].Nmae: unknown key 'Nmae'; did you mean 'Name'?*",
+            "*identities[[]0]: 'not an identity' is neither an email address nor a domain name",
+        ]
+    )

@@ -509,7 +509,7 @@ def test_every_operation_is_recorded_and_can_be_limited(ses_mock: SesMock, ses: 
     ]
     with pytest.raises(AssertionError, match=r"CreateConfigurationSet \(ses or sesv2\) went over"):
         ses_mock.assert_within_rate_limit("CreateConfigurationSet")
-    ses_mock.assert_within_rate_limit()  # DescribeConfigurationSet: not called at all
+    ses_mock.assert_within_rate_limit("DescribeConfigurationSet")  # not called at all
     # v1's code: named for v1 alone (v2 answers LimitExceededException, and refuses it named
     # for both APIs).
     with pytest.raises(UnknownNameError, match="name the operation 'ses:CreateConfigurationSet'"):

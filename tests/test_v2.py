@@ -841,7 +841,7 @@ def test_an_enforced_v2_limit_is_429_and_retried(
         (2, 429, True),
         (3, 200, False),
     ]
-    ses_mock.assert_within_rate_limit()  # DescribeConfigurationSet: v1's own, never called
+    ses_mock.assert_within_rate_limit("DescribeConfigurationSet")  # v1's own, never called
     with pytest.raises(AssertionError, match=r"2 call\(s\) of sesv2:GetConfigurationSet went"):
         ses_mock.assert_within_rate_limit("sesv2:get_configuration_set")
 

@@ -185,13 +185,26 @@ def declared_layers(options: Options, base: Path) -> tuple[tuple[Declaration, ..
 
         layers.append(load_yaml(base / options.yaml).layer)
     entries: list[Declaration] = []
+    mistakes: list[DeclarationError] = []
     for index, spec in enumerate(options.configuration_sets):
         try:
             entries.append(parse_entry(spec))
         except DeclarationError as error:
-            raise error.within(f"configuration_sets[{index}]") from None
-    entries.extend(parse_identities(options.identities, "identities"))
-    entries.extend(parse_topics(options.sns_topics, "sns_topics"))
+            mistakes.append(error.within(f"configuration_sets[{index}]"))
+    for parse in (
+        lambda: parse_identities(options.identities, "identities"),
+        lambda: parse_topics(options.sns_topics, "sns_topics"),
+    ):
+        try:
+            entries.extend(parse())
+        except DeclarationError as error:
+            mistakes.append(error)
+    if len(mistakes) == 1:
+        raise mistakes[0]
+    if mistakes:  # every mistake of the door at once, not one run per typo
+        raise DeclarationError(
+            "", f"{len(mistakes)} mistakes:\n" + "\n".join(f"  {error}" for error in mistakes)
+        )
     if entries:
         layers.append(tuple(entries))
     return tuple(layers)

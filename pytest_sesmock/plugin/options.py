@@ -40,36 +40,45 @@ _NAMES = (
 
 
 def check_options(given: Mapping[str, Any]) -> Options:
-    """``given`` (keyword arguments) as ``Options``, or ``OptionError`` saying what is wrong."""
-    unknown = sorted(set(given) - set(_NAMES))
-    if unknown:
-        raise OptionError(
-            f"unknown option {unknown[0]!r}{did_you_mean(unknown[0], _NAMES)} "
-            f"The options are {', '.join(_NAMES)}"
-        )
+    """``given`` (keyword arguments) as ``Options``, or one ``OptionError`` saying everything
+    that is wrong (each unknown option with the closest known one, each bad value)."""
+    problems = [
+        f"unknown option {name!r}{did_you_mean(name, _NAMES)} The options are {', '.join(_NAMES)}"
+        for name in sorted(set(given) - set(_NAMES))
+    ]
     sets = given.get("configuration_sets", ())
     if isinstance(sets, (Mapping, str)) or not isinstance(sets, Sequence):
-        raise OptionError(
+        problems.append(
             f"configuration_sets must be a list of declarations; got {type(sets).__name__}"
         )
-    lists = {}
+        sets = ()
+    lists: dict[str, tuple[Any, ...]] = {}
     for name in ("identities", "sns_topics"):
         items = given.get(name, ())
         if isinstance(items, (Mapping, str)) or not isinstance(items, Sequence):
-            raise OptionError(f"{name} must be a list of strings; got {type(items).__name__}")
+            problems.append(f"{name} must be a list of strings; got {type(items).__name__}")
+            items = ()
         lists[name] = tuple(items)
     yaml = given.get("yaml")
     if yaml is not None and not isinstance(yaml, str) and not hasattr(yaml, "__fspath__"):
-        raise OptionError(f"yaml must be a file path; got {type(yaml).__name__}")
+        problems.append(f"yaml must be a file path; got {type(yaml).__name__}")
     region, account = given.get("region"), given.get("account")
-    for _place, problem in rules.placement_problems(region, account):
-        raise OptionError(problem)
+    problems.extend(problem for _place, problem in rules.placement_problems(region, account))
     strict = given.get("assert_all_described")
     if strict is not None and not isinstance(strict, bool):
-        raise OptionError(f"assert_all_described must be True or False; got {shown(strict)}")
+        problems.append(f"assert_all_described must be True or False; got {shown(strict)}")
     sign = given.get("sign_requests")
     if sign is not None and not isinstance(sign, bool):
-        raise OptionError(f"sign_requests must be True or False; got {shown(sign)}")
+        problems.append(f"sign_requests must be True or False; got {shown(sign)}")
+    try:
+        rate_limit = check_rate_limit(given.get("rate_limit"))
+    except OptionError as error:
+        problems.append(str(error))
+        rate_limit = None
+    if len(problems) == 1:
+        raise OptionError(problems[0])
+    if problems:  # every mistake of the door at once, not one run per typo
+        raise OptionError(f"{len(problems)} mistakes:\n" + "\n".join(f"  {p}" for p in problems))
     return Options(
         assert_all_described=strict,
         sign_requests=sign,
@@ -78,7 +87,7 @@ def check_options(given: Mapping[str, Any]) -> Options:
         yaml=None if yaml is None else str(yaml),
         region=region,
         account=account,
-        rate_limit=check_rate_limit(given.get("rate_limit")),
+        rate_limit=rate_limit,
     )
 
 

@@ -233,16 +233,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if errors:
         raise pytest.UsageError("\n".join(errors))
     _warn_of_unread_yaml(config, items)
+    mistakes: list[str] = []
     for item in items:
         if item.get_closest_marker("ses_mock") is None:
             continue
         try:
             item.stash[_PLAN] = _plan(item)
         except (OptionError, DeclarationError) as error:
-            raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.ses_mock: {error}") from None
+            # Every marked test's mistakes at once: one run shows them all.
+            mistakes.append(f"{item.nodeid}: @pytest.mark.ses_mock: {error}")
+            continue
         fixturenames = getattr(item, "fixturenames", None)
         if isinstance(fixturenames, list) and "ses_mock" not in fixturenames:
             fixturenames.insert(0, "ses_mock")
+    if mistakes:
+        raise pytest.UsageError("\n".join(mistakes))
 
 
 def _warn_of_unread_yaml(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -88,74 +88,118 @@ def parse_yaml(text: str, path: Path) -> YamlDeclarations:
     gc.disable()
     try:
         document = _safe_load(text, path)
-        try:
-            return _check_document(document, path)
-        except DeclarationError as error:
-            raise DeclarationError(
-                error.path, error.problem, _locate(text, path, error.path)
-            ) from None
+        mistakes: list[DeclarationError] = []
+        declarations = _check_document(document, path, mistakes)
+        if not mistakes:
+            return declarations
+        located = [
+            DeclarationError(error.path, error.problem, _locate(text, path, error.path))
+            for error in mistakes
+        ]
+        if len(located) == 1:
+            raise located[0]
+        # Every mistake of the file at once: a user fixing five typos needs one run, not five.
+        raise DeclarationError(
+            "",
+            f"{len(located)} mistakes:\n" + "\n".join(f"  {error}" for error in located),
+            str(path),
+        )
     finally:
         if collecting:
             gc.enable()
 
 
-def _check_document(document: Any, path: Path) -> YamlDeclarations:
+def _check_document(
+    document: Any, path: Path, mistakes: list[DeclarationError]
+) -> YamlDeclarations:
+    """The file's declarations; each mistake found is added to ``mistakes`` and the checking
+    goes on, so that all of them are reported at once."""
     if document is None:
         return YamlDeclarations(path)
     if not isinstance(document, Mapping):
-        raise DeclarationError(
-            "", f"the document must be a mapping with keys {', '.join(_TOP_KEYS)}"
+        mistakes.append(
+            DeclarationError("", f"the document must be a mapping with keys {', '.join(_TOP_KEYS)}")
         )
+        return YamlDeclarations(path)
     for key in document:
         if key not in _TOP_KEYS:
-            raise DeclarationError(
-                str(key),
-                f"unknown key {key!r}{did_you_mean(str(key), _TOP_KEYS)} "
-                f"Allowed: {', '.join(_TOP_KEYS)}",
+            mistakes.append(
+                DeclarationError(
+                    str(key),
+                    f"unknown key {key!r}{did_you_mean(str(key), _TOP_KEYS)} "
+                    f"Allowed: {', '.join(_TOP_KEYS)}",
+                )
             )
     region = document.get("region")
     account = document.get("account")
-    for place, problem in rules.placement_problems(region, account):
-        raise DeclarationError(place, problem)
-    sets = _entries(document.get("configuration_sets"), "configuration_sets", region, account)
+    placement = rules.placement_problems(region, account)
+    mistakes.extend(DeclarationError(place, problem) for place, problem in placement)
+    if placement:  # the declarations below would each repeat it
+        return YamlDeclarations(path)
+    sets = _entries(
+        document.get("configuration_sets"), "configuration_sets", region, account, mistakes
+    )
     fixtures_node = document.get("fixtures") or {}
-    if not isinstance(fixtures_node, Mapping):
-        raise DeclarationError("fixtures", "expected a mapping of fixture names to declarations")
     fixtures: dict[str, tuple[Declared, ...]] = {}
+    if not isinstance(fixtures_node, Mapping):
+        mistakes.append(
+            DeclarationError("fixtures", "expected a mapping of fixture names to declarations")
+        )
+        fixtures_node = {}
     for name, entries in fixtures_node.items():
         where = f"fixtures.{name}"
         if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
-            raise DeclarationError(where, "a fixture name must be a Python identifier")
+            mistakes.append(DeclarationError(where, "a fixture name must be a Python identifier"))
+            continue
         if name == "ses_mock":
-            raise DeclarationError(where, "'ses_mock' is the plugin's own fixture; choose another")
-        fixtures[name] = _entries(entries, where, region, account)
-    account_has: tuple[DeclaredIdentity | DeclaredTopic, ...] = (
-        *parse_identities(document.get("identities"), "identities", region, account),
-        *parse_topics(document.get("sns_topics"), "sns_topics"),
-    )
-    return YamlDeclarations(path, sets, fixtures, account_has)
+            mistakes.append(
+                DeclarationError(where, "'ses_mock' is the plugin's own fixture; choose another")
+            )
+            continue
+        fixtures[name] = _entries(entries, where, region, account, mistakes)
+    account_has: list[DeclaredIdentity | DeclaredTopic] = []
+    for parse in (
+        lambda: parse_identities(document.get("identities"), "identities", region, account),
+        lambda: parse_topics(document.get("sns_topics"), "sns_topics"),
+    ):
+        try:
+            account_has.extend(parse())
+        except DeclarationError as error:
+            mistakes.append(error)
+    return YamlDeclarations(path, sets, fixtures, tuple(account_has))
 
 
 def _entries(
-    node: Any, where: str, region: str | None, account: str | None
+    node: Any,
+    where: str,
+    region: str | None,
+    account: str | None,
+    mistakes: list[DeclarationError],
 ) -> tuple[Declared, ...]:
     if node is None:
         return ()
     if not isinstance(node, list):
-        raise DeclarationError(where, f"expected a list of declarations; got {type(node).__name__}")
+        mistakes.append(
+            DeclarationError(where, f"expected a list of declarations; got {type(node).__name__}")
+        )
+        return ()
     out: list[Declared] = []
     seen: dict[tuple[str | None, str | None, str], int] = {}
     for index, entry in enumerate(node):
         try:
             declared = parse_entry(entry, region=region, account=account)
         except DeclarationError as error:
-            raise error.within(f"{where}[{index}]") from None
+            mistakes.append(error.within(f"{where}[{index}]"))
+            continue
         key = (declared.account, declared.region, declared.configuration_set.name)
         if key in seen:
-            raise DeclarationError(
-                f"{where}[{index}].Name",
-                f"configuration set {key[2]!r} is already declared at {where}[{seen[key]}]",
+            mistakes.append(
+                DeclarationError(
+                    f"{where}[{index}].Name",
+                    f"configuration set {key[2]!r} is already declared at {where}[{seen[key]}]",
+                )
             )
+            continue
         seen[key] = index
         out.append(declared)
     return tuple(out)
