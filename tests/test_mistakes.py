@@ -115,3 +115,29 @@ def test_every_mistake_of_a_marker_is_reported_at_once(pytester: pytest.Pytester
             "*identities[[]0]: 'not an identity' is neither an email address nor a domain name",
         ]
     )
+
+
+def test_a_client_made_before_the_import_without_credentials_is_told_the_fix() -> None:
+    """Typical in CI: no credentials anywhere, and a client made at import time of the code under
+    test (before pytest_sesmock was imported). botocore failed to sign it, and the user saw only
+    ``NoCredentialsError``; now the message names ``patch_client``, as with credentials."""
+    import boto3
+    from botocore.exceptions import NoCredentialsError
+
+    from pytest_sesmock import NotMockedError, SesMock
+    from pytest_sesmock.adapters import botocore as interception
+
+    client = boto3.client("ses", region_name="us-east-1")  # no credentials: none configured
+    for event, handler in interception._HANDLERS:  # as if made before the plugin's import
+        client.meta.events.unregister(event, handler)
+    with pytest.raises(NoCredentialsError):  # without a mock: botocore's own error, untouched
+        client.describe_configuration_set(ConfigurationSetName="marketing")
+    with SesMock() as mock:
+        mock.add_configuration_set({"Name": "marketing"})
+        fix = r"no credentials to sign with; route it through the mock with ses_mock\.patch_client"
+        with pytest.raises(NotMockedError, match=fix):
+            client.describe_configuration_set(ConfigurationSetName="marketing")
+        mock.patch_client(client)
+        assert client.describe_configuration_set(ConfigurationSetName="marketing")[
+            "ConfigurationSet"
+        ] == {"Name": "marketing"}

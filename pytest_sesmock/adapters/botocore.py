@@ -32,8 +32,10 @@ import botocore.session
 from botocore import handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.endpoint import Endpoint
+from botocore.exceptions import NoCredentialsError
 from botocore.hooks import HierarchicalEmitter
 from botocore.httpsession import URLLib3Session
+from botocore.signers import RequestSigner
 
 from ..core import activation
 from ..core.activation import active
@@ -310,6 +312,34 @@ def patch(journal: Journal, pipeline: Pipeline) -> None:
     journal.set(URLLib3Session, "send", _guarded(URLLib3Session.send))
     needs_retry = getattr(Endpoint, "_needs_retry")  # noqa: B009 - private: not in the stubs
     journal.set(Endpoint, "_needs_retry", _backoff_free_after_ours(needs_retry))
+    journal.set(RequestSigner, "sign", _explained_when_unrouted(RequestSigner.sign))
+
+
+def _explained_when_unrouted(sign: Any) -> Any:
+    """``RequestSigner.sign`` that, when an SES client made before the plugin was imported (it
+    lacks our handlers) cannot sign for want of credentials (typical in CI), refuses the request
+    with the fix instead of botocore's ``NoCredentialsError``: such a request never reaches the
+    network guard, whose message names the fix. Nothing is added while signing succeeds."""
+
+    @functools.wraps(sign)
+    def sign_or_explain(
+        self: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        try:
+            return sign(self, operation_name, request, *args, **kwargs)
+        except NoCredentialsError:
+            service = getattr(self._service_id, "hyphenize", lambda: "")()
+            if not active or service not in ("ses", "sesv2") or _has_handlers(self._event_emitter):
+                raise
+            raise NotMockedError(
+                f"SES {operation_name} was sent by a botocore client that pytest-sesmock does not "
+                "intercept (created before pytest_sesmock was imported?), and it has no "
+                "credentials to sign with; route it through the mock with "
+                "ses_mock.patch_client(client) (or pytest_sesmock.patch_client). The request was "
+                "not sent."
+            ) from None
+
+    return sign_or_explain
 
 
 def _first_answer_only(emit: Any) -> Any:

@@ -17,6 +17,9 @@ patch                                                  why
                                                        one, or moto would run after us (raising
                                                        ``NotImplementedError``, writing its own
                                                        backend) for requests we answered.
+``botocore.signers.RequestSigner.sign``                an SES client made before the plugin was
+                                                       imported, without credentials, is refused
+                                                       with the fix, not ``NoCredentialsError``.
 ``botocore.httpsession.URLLib3Session.send``           a request to a real AWS endpoint that no
                                                        in-process mock answered is refused with a
                                                        message naming the operation; others pass.
