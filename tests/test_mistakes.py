@@ -127,7 +127,8 @@ def test_a_client_made_before_the_import_without_credentials_is_told_the_fix() -
     from pytest_sesmock import NotMockedError, SesMock
     from pytest_sesmock.adapters import botocore as interception
 
-    client = boto3.client("ses", region_name="us-east-1")  # no credentials: none configured
+    # A session of its own: boto3's default one may have cached another test's credentials.
+    client = boto3.session.Session().client("ses", region_name="us-east-1")  # none configured
     for event, handler in interception._HANDLERS:  # as if made before the plugin's import
         client.meta.events.unregister(event, handler)
     with pytest.raises(NoCredentialsError):  # without a mock: botocore's own error, untouched
@@ -141,3 +142,26 @@ def test_a_client_made_before_the_import_without_credentials_is_told_the_fix() -
         assert client.describe_configuration_set(ConfigurationSetName="marketing")[
             "ConfigurationSet"
         ] == {"Name": "marketing"}
+
+
+def test_a_yaml_fixture_named_like_another_fixture_is_refused(pytester: pytest.Pytester) -> None:
+    """A YAML fixture called ``tmp_path`` (or ``request``, or a conftest's fixture) silently
+    replaced it: a test asking for ``tmp_path`` got a ``SesMock``."""
+    pytester.makeconftest(
+        "import pytest\n\n@pytest.fixture\ndef shared_client():\n    return object()\n"
+    )
+    pytester.path.joinpath("ses_mock.yaml").write_text(
+        "fixtures:\n"
+        "  tmp_path: [{Name: a}]\n"
+        "  request: [{Name: b}]\n"
+        "  shared_client: [{Name: c}]\n"
+        "  welcome_sets: [{Name: d}]\n"
+    )
+    pytester.makepyfile("def test_one(tmp_path):\n    assert tmp_path.is_dir()\n")
+    result = pytester.runpytest("-p", "no:randomly")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    error = result.stderr.str()
+    for name in ("tmp_path", "request", "shared_client"):
+        assert f"fixtures.{name}: a fixture named {name!r} is defined already" in error
+    assert "welcome_sets" not in error
+    assert "Choose another name." in error

@@ -212,6 +212,8 @@ def pytest_plugin_registered(plugin: object, plugin_name: str, manager: Any) -> 
         return
     _found.setdefault(manager, {})[directory.resolve()] = declarations
     for name, declared in declarations.fixtures.items():
+        if name in _BUILT_IN_NAMES:  # pytest refuses to define it at all: said at collection
+            continue
         setattr(plugin, f"_ses_mock_yaml_fixture_{name}", _yaml_fixture(name, declared, path))
 
 
@@ -229,7 +231,8 @@ def _yaml_fixture(name: str, declared: tuple[Declared, ...], path: Path) -> Any:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Check each marked test's markers once, and let the marker alone activate the mock."""
-    errors = _errors.pop(config.pluginmanager, None)
+    errors = _errors.pop(config.pluginmanager, None) or []
+    errors.extend(_fixture_name_clashes(config))
     if errors:
         raise pytest.UsageError("\n".join(errors))
     _warn_of_unread_yaml(config, items)
@@ -248,6 +251,42 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             fixturenames.insert(0, "ses_mock")
     if mistakes:
         raise pytest.UsageError("\n".join(mistakes))
+
+
+# What pytest provides without a fixture function of its own.
+_BUILT_IN_NAMES = frozenset({"request"})
+
+
+def _fixture_name_clashes(config: pytest.Config) -> list[str]:
+    """A YAML fixture named like another fixture (pytest's ``tmp_path``, a plugin's, a
+    conftest's) would silently replace it: a test asking for ``tmp_path`` would get a mock."""
+    files = _found.get(config.pluginmanager, {})
+    wanted = {
+        name: declarations.path for declarations in files.values() for name in declarations.fixtures
+    }
+    if not wanted:
+        return []
+    others: dict[str, str] = {name: "pytest" for name in _BUILT_IN_NAMES}
+    for plugin in config.pluginmanager.get_plugins():
+        where = getattr(plugin, "__file__", None) or config.pluginmanager.get_name(plugin) or ""
+        for attribute, value in list(vars(plugin).items()) if hasattr(plugin, "__dict__") else ():
+            if attribute.startswith("_ses_mock_yaml_fixture_"):
+                continue  # ours, from a YAML file
+            marker = getattr(value, "_fixture_function_marker", None) or getattr(
+                value,
+                "_pytestfixturefunction",
+                None,  # pytest before 8.4
+            )
+            if marker is not None:
+                name = getattr(marker, "name", None) or getattr(value, "name", None) or attribute
+                others.setdefault(str(name), str(where))
+    return [
+        f"pytest-sesmock: {path}: fixtures.{name}: a fixture named {name!r} is defined already "
+        f"(by {others[name]}); a YAML fixture of that name would replace it for the tests below "
+        "it. Choose another name."
+        for name, path in sorted(wanted.items())
+        if name in others
+    ]
 
 
 def _warn_of_unread_yaml(config: pytest.Config, items: list[pytest.Item]) -> None:
