@@ -165,3 +165,51 @@ def test_a_yaml_fixture_named_like_another_fixture_is_refused(pytester: pytest.P
         assert f"fixtures.{name}: a fixture named {name!r} is defined already" in error
     assert "welcome_sets" not in error
     assert "Choose another name." in error
+
+
+def test_assert_all_described_covers_what_the_test_says(pytester: pytest.Pytester) -> None:
+    """With a directory's shared ``ses_mock.yaml``, ``assert_all_described=True`` also counted
+    every set of that file, so it could not be used with one."""
+    pytester.makeconftest("")
+    pytester.path.joinpath("ses_mock.yaml").write_text(
+        "configuration_sets:\n  - Name: shared-one\n  - Name: shared-two\n"
+    )
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        def describe(name):
+            boto3.client("ses", region_name="us-east-1").describe_configuration_set(
+                ConfigurationSetName=name
+            )
+
+        @pytest.mark.ses_mock(configuration_sets=[{"Name": "mine"}], assert_all_described="own")
+        def test_own_described():
+            describe("mine")
+
+        @pytest.mark.ses_mock(configuration_sets=[{"Name": "mine"}], assert_all_described="own")
+        def test_own_forgotten():
+            pass
+
+        @pytest.mark.ses_mock(assert_all_described=["shared-two"])
+        def test_named(ses_mock):
+            describe("shared-two")
+
+        @pytest.mark.ses_mock(assert_all_described=True)
+        def test_all(ses_mock):
+            describe("shared-one")
+
+        def test_a_name_not_declared(ses_mock):
+            mistyped = "'shared-tw' is not a declared configuration set; did you mean"
+            with pytest.raises(ValueError, match=mistyped):
+                ses_mock.assert_all_described(["shared-tw"])
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=5, errors=2)  # the two failing at teardown pass their body
+    output = result.stdout.str()
+    assert "ERROR at teardown of test_own_forgotten" in output
+    assert "E           mine (account 123456789012, region us-east-1)" in output
+    assert "ERROR at teardown of test_all" in output
+    assert "shared-two (account 123456789012, region us-east-1)" in output

@@ -7,11 +7,11 @@ limits, faults, records and assertions. The adapters talk to the pipeline, never
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DeclarationError, shown
+from ..errors import DeclarationError, UnknownNameError, did_you_mean, shown
 from ..protocols.base import Answer, PlainRequest
 from ..state import rules
 from ..state.backend import STATE_LOCK, Backend, resolve
@@ -442,8 +442,10 @@ class SesMock:
         __tracebackhide__ = True
         assertions.assert_within_rate_limit(self.calls, _resolved(operation, {}))
 
-    def assert_all_described(self) -> None:
-        """Every set this mock declared (itself or through YAML and markers) was described."""
+    def assert_all_described(self, names: Iterable[str] | None = None) -> None:
+        """Every set this mock declared (itself or through YAML and markers) was described, or
+        only the sets called ``names`` (say, the ones a test declared itself, not those of a
+        shared ``ses_mock.yaml``); a name that is not declared is refused."""
         __tracebackhide__ = True
         with STATE_LOCK:  # a server thread may be creating sets meanwhile
             declared = list(
@@ -454,6 +456,16 @@ class SesMock:
                     ]
                 )
             )
+        if names is not None:
+            wanted = [names] if isinstance(names, str) else list(names)
+            known = {name for _, _, name in declared}
+            for name in wanted:
+                if name not in known:
+                    raise UnknownNameError(
+                        f"{name!r} is not a declared configuration set{did_you_mean(name, known)}"
+                        f" Declared: {', '.join(sorted(known)) or 'none'}"
+                    )
+            declared = [key for key in declared if key[2] in set(wanted)]
         assertions.assert_all_described(self.calls, declared)
 
     # -- sent messages and published events ----------------------------------------------------

@@ -14,7 +14,13 @@ from typing import Any, TypeVar, overload
 from ..core import activation
 from ..core.mock import SesMock
 from ..errors import DeclarationError
-from ..state.declaration import Declaration, parse_entry, parse_identities, parse_topics
+from ..state.declaration import (
+    Declaration,
+    Declared,
+    parse_entry,
+    parse_identities,
+    parse_topics,
+)
 from .options import Options, check_options, closest_choice, current_defaults
 
 T = TypeVar("T")
@@ -33,7 +39,7 @@ def mock_ses(
     region: str | None = None,
     account: str | None = None,
     rate_limit: str | None = None,
-    assert_all_described: bool | None = None,
+    assert_all_described: bool | str | Sequence[str] | None = None,
     sign_requests: bool | None = None,
 ) -> MockSes: ...
 
@@ -74,7 +80,7 @@ class MockSes:
         region: str | None = None,
         account: str | None = None,
         rate_limit: str | None = None,
-        assert_all_described: bool | None = None,
+        assert_all_described: bool | str | Sequence[str] | None = None,
         sign_requests: bool | None = None,
     ) -> None:
         given = {
@@ -113,7 +119,9 @@ class MockSes:
         with mock:
             yield mock
             if self.options.assert_all_described:  # only when the block itself succeeded
-                mock.assert_all_described()
+                mock.assert_all_described(
+                    described_names(self.options.assert_all_described, self.layers)
+                )
 
     def __enter__(self) -> SesMock:
         context = self.activate()
@@ -175,6 +183,24 @@ class MockSes:
             if name.startswith("test") and inspect.isfunction(attribute):
                 setattr(cls, name, self(attribute))
         return cls
+
+
+def described_names(
+    scope: bool | str | tuple[str, ...], layers: Sequence[Sequence[Declaration]]
+) -> tuple[str, ...] | None:
+    """The sets ``assert_all_described`` covers: all (None), the door's own (``"own"``: the
+    sets its markers, options or YAML file declared, not the directory's shared YAML), or the
+    names given."""
+    if scope is True:
+        return None
+    if scope == "own":
+        return tuple(
+            entry.configuration_set.name
+            for layer in layers
+            for entry in layer
+            if isinstance(entry, Declared)
+        )
+    return tuple(scope) if not isinstance(scope, (bool, str)) else ()
 
 
 def declared_layers(options: Options, base: Path) -> tuple[tuple[Declaration, ...], ...]:

@@ -22,7 +22,9 @@ class Options:
     region: str | None = None
     account: str | None = None
     rate_limit: str | None = None
-    assert_all_described: bool | None = None
+    assert_all_described: bool | str | tuple[str, ...] | None = None
+    """True: every declared set; ``"own"``: those this door declared itself (not the shared
+    YAML's); a list of names: those."""
     sign_requests: bool | None = None
 
 
@@ -65,8 +67,13 @@ def check_options(given: Mapping[str, Any]) -> Options:
     region, account = given.get("region"), given.get("account")
     problems.extend(problem for _place, problem in rules.placement_problems(region, account))
     strict = given.get("assert_all_described")
-    if strict is not None and not isinstance(strict, bool):
-        problems.append(f"assert_all_described must be True or False; got {shown(strict)}")
+    if isinstance(strict, (list, tuple)) and all(isinstance(name, str) for name in strict):
+        strict = tuple(strict)
+    elif strict is not None and not isinstance(strict, bool) and strict != "own":
+        problems.append(
+            "assert_all_described must be True, False, 'own' (the sets this door declares "
+            f"itself) or a list of set names; got {shown(strict)}"
+        )
     sign = given.get("sign_requests")
     if sign is not None and not isinstance(sign, bool):
         problems.append(f"sign_requests must be True or False; got {shown(sign)}")

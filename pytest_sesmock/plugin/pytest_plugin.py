@@ -22,6 +22,7 @@ import pytest
 from ..core.hints import take_hints
 from ..core.rate_limit import RATE_LIMIT_MODES, check_rate_limit
 from ..errors import DeclarationError, OptionError
+from .decorator import described_names
 from .options import (
     Defaults,
     check_options,
@@ -48,7 +49,7 @@ class _Plan:
     region: str | None = None
     account: str | None = None
     rate_limit: str | None = None
-    assert_all_described: bool | None = None
+    assert_all_described: bool | str | tuple[str, ...] | None = None
     layers: Layers = ()
     sign_requests: bool | None = None
 
@@ -146,7 +147,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "sign_requests=None): activate "
         "pytest-sesmock for this test, with these declarations (identities and sns_topics: what "
         "the account has, checked as SES checks them); assert_all_described=True fails the test "
-        "at teardown when a declared set was never described; sign_requests=True has botocore "
+        "at teardown when a declared set was never described ('own': only the sets this marker "
+        "declares; or a list of names); sign_requests=True has botocore "
         "sign the requests the mock answers (unsigned by default)",
     )
     try:
@@ -392,7 +394,7 @@ def _active_mock(request: pytest.FixtureRequest, plan: _Plan, directory: Path) -
         yield mock
         if plan.assert_all_described:
             __tracebackhide__ = True
-            mock.assert_all_described()
+            mock.assert_all_described(described_names(plan.assert_all_described, plan.layers))
 
 
 @pytest.fixture
