@@ -216,8 +216,10 @@ def environment(tmp_path: Path, **changes: str | None) -> dict[str, str]:
 
 
 def command(server: SesServer | str | None, *args: str) -> list[str]:
+    """The command against ``server``, paced at SES's rate as against AWS (``--pace``): the
+    local server stands for a real account here, its limit enforced or tracked as SES's."""
     url = server.endpoint_url if isinstance(server, SesServer) else server
-    endpoint = ["--endpoint-url", url] if url else []
+    endpoint = ["--endpoint-url", url, "--pace"] if url else []
     return [sys.executable, "-m", "pytest_sesmock", "snapshot", *endpoint, *args]
 
 
@@ -345,7 +347,7 @@ def test_snapshot_of_two_regions_loads_back_into_the_same_answers(
     text = out.read_text(encoding="utf-8")
     assert text.splitlines()[:4] == [
         "# Configuration sets read from Amazon SES by pytest-sesmock's snapshot command:",
-        f"#   python -m pytest_sesmock snapshot --endpoint-url {account.endpoint_url} "
+        f"#   python -m pytest_sesmock snapshot --endpoint-url {account.endpoint_url} --pace "
         "--region us-east-1 --region eu-west-1 --output ses_mock.yaml",
         "# on 2026-01-01 (UTC), from eu-west-1, us-east-1: 4 configuration sets.",
         "# Run it again to refresh this file; add --check ses_mock.yaml to compare it with "
@@ -961,8 +963,41 @@ def test_the_readme_example_file_is_what_the_command_writes(
     written = (tmp_path / "ses_mock.yaml").read_text(encoding="utf-8").splitlines()
     # The README's command has no --endpoint-url: the account is real there.
     assert written[1] == (
-        f"#   python -m pytest_sesmock snapshot --endpoint-url {account.endpoint_url} "
+        f"#   python -m pytest_sesmock snapshot --endpoint-url {account.endpoint_url} --pace "
         "--region us-east-1 --output ses_mock.yaml"
     )
     written[1] = "#   python -m pytest_sesmock snapshot --region us-east-1 --output ses_mock.yaml"
     assert written == shown.splitlines()
+
+
+def test_a_local_endpoint_is_read_as_fast_as_it_answers(account: SesServer, tmp_path: Path) -> None:
+    """Without ``--pace``, a local endpoint is not paced at SES's rate: three sets from a local
+    server took three seconds of waiting for nothing."""
+    for name in ("one", "two", "three"):
+        account.mock.add_configuration_set({"Name": name}, region="us-east-1")
+    account.mock.rate_limit = "off"  # a local server that does not throttle (its Throttling is
+    # waited out, as the tests above show)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest_sesmock",
+            "snapshot",
+            "--endpoint-url",
+            account.endpoint_url,
+            "--region",
+            "us-east-1",
+        ],
+        env=environment(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    names = [entry["Name"] for entry in yaml.safe_load(done.stdout)["configuration_sets"]]
+    assert names == ["one", "three", "two"]
+    describes = [c.time for c in account.mock.calls if c.operation == "DescribeConfigurationSet"]
+    assert len(describes) == 3
+    assert describes[-1] - describes[0] < 1.0  # paced, they were a second apart each

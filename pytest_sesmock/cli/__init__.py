@@ -156,6 +156,13 @@ def _add_snapshot(commands: Any) -> None:
         metavar="PATTERN",
         help="only sets whose name matches PATTERN (shell-style: *, ?, [abc]); repeat for more",
     )
+    snapshot.add_argument(
+        "--pace",
+        action="store_true",
+        help="pace at SES's rate (one call a second per operation and region) even against "
+        "--endpoint-url; by default only AWS's endpoints are paced, and a local one (serve, a "
+        "test double) is read as fast as it answers (its Throttling is still waited out)",
+    )
 
 
 def _fail(message: str, status: int) -> int:

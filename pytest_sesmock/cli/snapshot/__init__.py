@@ -87,9 +87,16 @@ def _run(args: argparse.Namespace, argv: Sequence[str], progress: Progress) -> i
     regions = _regions(args.region, checked, default_region, session)
     _require_credentials(session, args.profile)
 
+    from urllib.parse import urlsplit
+
+    from ...protocols.endpoint import is_aws_host
     from .pacing import Pacer
 
-    reader = Reader(session, endpoint_url=args.endpoint_url, pacer=Pacer())
+    # SES's pace is AWS's: a local endpoint is read as fast as it answers (unless --pace), and
+    # still waits when it answers Throttling.
+    url = args.endpoint_url
+    local = url is not None and not is_aws_host(urlsplit(url).hostname) and not args.pace
+    reader = Reader(session, endpoint_url=url, pacer=Pacer(0.0) if local else Pacer())
     listed: dict[str, list[str]] = {}
     for region in regions:
         names = reader.list_names(region, functools.partial(progress.listing, region))
