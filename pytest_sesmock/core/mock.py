@@ -445,8 +445,15 @@ class SesMock:
     def assert_all_described(self) -> None:
         """Every set this mock declared (itself or through YAML and markers) was described."""
         __tracebackhide__ = True
+        assertions.assert_all_described(self.calls, self._declared())
+
+    def never_described(self) -> list[tuple[str, str, str]]:
+        """The (account, region, name) of each declared set no call described (successfully)."""
+        return assertions.never_described(self.calls, self._declared())
+
+    def _declared(self) -> list[tuple[str, str, str]]:
         with STATE_LOCK:  # a server thread may be creating sets meanwhile
-            declared = list(
+            return list(
                 dict.fromkeys(
                     [
                         *self.backend.configuration_sets,
@@ -454,7 +461,6 @@ class SesMock:
                     ]
                 )
             )
-        assertions.assert_all_described(self.calls, declared)
 
     # -- sent messages and published events ----------------------------------------------------
 
