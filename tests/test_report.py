@@ -116,7 +116,7 @@ def test_quiet_prints_one_line_and_very_quiet_nothing(pytester: pytest.Pytester)
     quiet.stdout.fnmatch_lines(
         [
             "pytest-sesmock: 7 SES calls in 2 tests or scopes, 2 throttled, 2 faults fired, "
-            "1 sends, 0 events published, 2 not published, 1 declared sets never read"
+            "1 send, 0 events published, 2 not published, 1 declared set never read"
         ]
     )
     assert "*- pytest-sesmock -*" not in quiet.stdout.lines

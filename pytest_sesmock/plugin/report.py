@@ -151,21 +151,38 @@ class Report:
         return {"tests": dict(sorted(self.entries.items())), "total": self.total()}
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _scopes(tests: int) -> str:
+    return _count(tests, "test or scope", "tests or scopes")
+
+
 def headline(total: Entry, tests: int) -> str:
+    """The totals on one line (``-q``)."""
     events = total["events"]
-    not_published = sum(events["not_published"].values())
-    return (
-        f"{sum(total['calls'].values())} SES calls in {tests} tests or scopes, "
-        f"{total['throttled']} throttled, {total['faults_fired']} faults fired, "
-        f"{total['sends']} sends, {events['published']} events published, "
-        f"{not_published} not published, "
-        f"{len(total['declared_never_read'])} declared sets never read"
+    return ", ".join(
+        [
+            f"{_count(sum(total['calls'].values()), 'SES call', 'SES calls')} in {_scopes(tests)}",
+            f"{total['throttled']} throttled",
+            _count(total["faults_fired"], "fault fired", "faults fired"),
+            _count(total["sends"], "send", "sends"),
+            _count(events["published"], "event published", "events published"),
+            f"{sum(events['not_published'].values())} not published",
+            _count(
+                len(total["declared_never_read"]),
+                "declared set never read",
+                "declared sets never read",
+            ),
+        ]
     )
 
 
 def summary_lines(total: Entry, tests: int) -> list[str]:
+    """The section's lines: calls by API and operation, then the other counts."""
     calls = total["calls"]
-    lines = [f"SES calls: {sum(calls.values())} in {tests} tests or scopes"]
+    lines = [f"SES calls: {sum(calls.values())} in {_scopes(tests)}"]
     width = max(len(name) for name in calls)
     lines.extend(f"  {name:<{width}}  {count}" for name, count in calls.items())
     lines.append(f"throttled calls: {total['throttled']}")
