@@ -193,3 +193,33 @@ def test_under_xdist_the_controller_combines_the_workers(pytester: pytest.Pytest
         "tests": {"test_first.py::test_everything": EVERYTHING, "test_second.py::test_v2": V2},
         "total": TOTAL,
     }
+
+
+def test_a_session_mock_counts_under_session(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        def test_faulted(session_ses_mock):
+            session_ses_mock.add_error("AccessDenied", "no", 403, operation="ListConfigurationSets")
+            v1 = boto3.client("ses", region_name="us-east-1")
+            with pytest.raises(v1.exceptions.ClientError):
+                v1.list_configuration_sets()
+
+        def test_nested(session_ses_mock, ses_mock):
+            ses_mock.add_configuration_set({"Name": "never"})
+            boto3.client("ses", region_name="us-east-1").list_configuration_sets()
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--ses-mock-report=report.json")
+    result.assert_outcomes(passed=2)
+    tests = json.loads((pytester.path / "report.json").read_text())["tests"]
+    nested = "test_a_session_mock_counts_under_session.py::test_nested"
+    assert sorted(tests) == ["<session>", nested]
+    assert tests["<session>"]["calls"] == {"ses:ListConfigurationSets": 1}
+    assert tests["<session>"]["faults_fired"] == 1
+    assert tests[nested]["calls"] == {"ses:ListConfigurationSets": 1}
+    assert tests[nested]["faults_fired"] == 0
+    assert tests[nested]["declared_never_read"] == ["123456789012/us-east-1/never"]
+    result.stdout.fnmatch_lines(["faults fired: 1", "  123456789012/us-east-1/never"])
