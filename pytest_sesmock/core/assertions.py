@@ -52,15 +52,22 @@ def assert_not_called(calls: Sequence[Call], operation: Operations | None) -> No
 _READS = {("ses", "DescribeConfigurationSet"), ("sesv2", "GetConfigurationSet")}
 
 
-def assert_all_described(calls: Sequence[Call], declared: Sequence[tuple[str, str, str]]) -> None:
-    """Every declared (account, region, name) was described at least once, successfully."""
-    __tracebackhide__ = True
+def never_described(
+    calls: Sequence[Call], declared: Sequence[tuple[str, str, str]]
+) -> list[tuple[str, str, str]]:
+    """The declared (account, region, name) keys no call described successfully, in order."""
     described = {
         (call.account, call.region, call.params.get("ConfigurationSetName"))
         for call in calls
         if (call.api, call.operation) in _READS and call.status == 200
     }
-    missing = [key for key in declared if key not in described]
+    return [key for key in declared if key not in described]
+
+
+def assert_all_described(calls: Sequence[Call], declared: Sequence[tuple[str, str, str]]) -> None:
+    """Every declared (account, region, name) was described at least once, successfully."""
+    __tracebackhide__ = True
+    missing = never_described(calls, declared)
     listing = "\n".join(
         f"  {name} (account {account}, region {region})" for account, region, name in missing
     )

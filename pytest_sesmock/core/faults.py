@@ -43,6 +43,8 @@ class Faults:
         self.pending: list[Fault] = []
         """The faults not used up yet, in order (the pipeline reads it before calling ``take``:
         the common case, no fault, costs one check)."""
+        self.fired = 0
+        """How many calls a fault answered (the session summary of the plugin reports it)."""
         self._lock = threading.Lock()
 
     def add(self, fault: Fault) -> None:
@@ -55,6 +57,7 @@ class Faults:
             for fault in self.pending:
                 if fault.matches(api, operation, params):
                     fault.times -= 1
+                    self.fired += 1
                     if fault.times == 0:
                         self.pending.remove(fault)
                     # A new error for each call: raising one object again and again would chain

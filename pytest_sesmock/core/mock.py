@@ -447,15 +447,7 @@ class SesMock:
         only the sets called ``names`` (say, the ones a test declared itself, not those of a
         shared ``ses_mock.yaml``); a name that is not declared is refused."""
         __tracebackhide__ = True
-        with STATE_LOCK:  # a server thread may be creating sets meanwhile
-            declared = list(
-                dict.fromkeys(
-                    [
-                        *self.backend.configuration_sets,
-                        *(k for layer in self.backend.layers for k in layer),
-                    ]
-                )
-            )
+        declared = self._declared()
         if names is not None:
             wanted = [names] if isinstance(names, str) else list(names)
             known = {name for _, _, name in declared}
@@ -467,6 +459,21 @@ class SesMock:
                     )
             declared = [key for key in declared if key[2] in set(wanted)]
         assertions.assert_all_described(self.calls, declared)
+
+    def never_described(self) -> list[tuple[str, str, str]]:
+        """The (account, region, name) of each declared set no call described (successfully)."""
+        return assertions.never_described(self.calls, self._declared())
+
+    def _declared(self) -> list[tuple[str, str, str]]:
+        with STATE_LOCK:  # a server thread may be creating sets meanwhile
+            return list(
+                dict.fromkeys(
+                    [
+                        *self.backend.configuration_sets,
+                        *(k for layer in self.backend.layers for k in layer),
+                    ]
+                )
+            )
 
     # -- sent messages and published events ----------------------------------------------------
 

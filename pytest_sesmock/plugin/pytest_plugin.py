@@ -22,6 +22,7 @@ import pytest
 from ..core.hints import take_hints
 from ..core.rate_limit import RATE_LIMIT_MODES, check_rate_limit
 from ..errors import DeclarationError, OptionError
+from . import report
 from .decorator import described_names
 from .options import (
     Defaults,
@@ -125,6 +126,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("ses_mock_region", "default region of the SES mock")
     parser.addini("ses_mock_rate_limit", "rate-limit mode of the SES mock: off, track or enforce")
     group.addoption(
+        "--ses-mock-report",
+        metavar="FILE",
+        help="write what the SES mocks did (calls, faults, sends, events), per test and in "
+        "total, to FILE as JSON",
+    )
+    group.addoption(
         "--ses-mock-sign-requests",
         action="store_true",
         default=None,
@@ -180,6 +187,7 @@ def pytest_configure(config: pytest.Config) -> None:
     push_defaults(defaults)
     directories = _found.setdefault(config.pluginmanager, {})  # filled on as conftests load
     config.stash[_SESSION] = _Session(defaults, project, directories)
+    report.register(config)
 
 
 def _ini_dir(config: pytest.Config) -> Path:
@@ -392,6 +400,7 @@ def _active_mock(request: pytest.FixtureRequest, plan: _Plan, directory: Path) -
         pytest.fail(f"pytest-sesmock: {error}", pytrace=False)
     with mock:
         yield mock
+        report.collect(request.node, mock)
         if plan.assert_all_described:
             __tracebackhide__ = True
             mock.assert_all_described(described_names(plan.assert_all_described, plan.layers))
