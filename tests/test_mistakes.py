@@ -213,3 +213,61 @@ def test_assert_all_described_covers_what_the_test_says(pytester: pytest.Pyteste
     assert "E           mine (account 123456789012, region us-east-1)" in output
     assert "ERROR at teardown of test_all" in output
     assert "shared-two (account 123456789012, region us-east-1)" in output
+
+
+def test_add_error_refuses_codes_the_operation_never_answers() -> None:
+    from pytest_sesmock import SesMock, UnknownNameError
+
+    mock = SesMock()
+    with pytest.raises(UnknownNameError) as v1_only:
+        mock.add_error("ConfigurationSetDoesNotExist", operation="SendEmail")
+    assert "is not an error sesv2:SendEmail can answer" in str(v1_only.value)
+    assert "name the operation 'ses:SendEmail'" in str(v1_only.value)
+    with pytest.raises(UnknownNameError) as elsewhere:
+        mock.add_error("TemplateDoesNotExist")  # a templated send's, not a describe's
+    assert "'TemplateDoesNotExist' is an error of other ses operations" in str(elsewhere.value)
+    assert "not of DescribeConfigurationSet" in str(elsewhere.value)
+    mock.add_error("ConfigurationSetDoesNotExist", operation="ses:SendEmail")  # the fix works
+    mock.add_error("NotFoundException", operation="sesv2:SendEmail")
+    mock.add_error("TemplateDoesNotExist", operation="SendTemplatedEmail")
+
+
+def test_a_mistyped_set_name_gets_a_did_you_mean_in_the_failure_report(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        @pytest.mark.ses_mock(configuration_sets=[{"Name": "transactional"}])
+        def test_typo(ses_mock):
+            boto3.client("ses", region_name="us-east-1").describe_configuration_set(
+                ConfigurationSetName="transactionl"
+            )
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    # The wire answer is SES's own; the report carries the hint.
+    assert "Configuration set <transactionl> does not exist." in output
+    assert "hint: configuration set 'transactionl' does not exist in us-east-1" in output
+    assert "did you mean 'transactional'?" in output
+
+
+def test_every_assertion_counts_every_operation_unless_one_is_named() -> None:
+    import boto3
+
+    from pytest_sesmock import SesMock
+
+    with SesMock() as mock:
+        mock.add_configuration_set({"Name": "a"})
+        ses = boto3.client("ses", region_name="us-east-1")
+        ses.list_configuration_sets()
+        ses.describe_configuration_set(ConfigurationSetName="a")
+        mock.assert_call_count(2)  # every operation, as calls_of() and assert_not_called()
+        assert len(mock.calls_of()) == 2
+        mock.assert_call_count(1, "DescribeConfigurationSet")
+        with pytest.raises(AssertionError, match="expected 1 call"):
+            mock.assert_call_count(1)

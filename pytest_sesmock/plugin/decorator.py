@@ -14,14 +14,8 @@ from typing import Any, TypeVar, overload
 from ..core import activation
 from ..core.mock import SesMock
 from ..errors import DeclarationError
-from ..state.declaration import (
-    Declaration,
-    Declared,
-    parse_entry,
-    parse_identities,
-    parse_topics,
-)
-from .options import Options, check_options, closest_choice, current_defaults
+from ..state.declaration import Declaration, parse_entry, parse_identities, parse_topics
+from .options import Options, check_options, closest_choice, current_defaults, described_names
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -183,24 +177,6 @@ class MockSes:
             if name.startswith("test") and inspect.isfunction(attribute):
                 setattr(cls, name, self(attribute))
         return cls
-
-
-def described_names(
-    scope: bool | str | tuple[str, ...], layers: Sequence[Sequence[Declaration]]
-) -> tuple[str, ...] | None:
-    """The sets ``assert_all_described`` covers: all (None), the door's own (``"own"``: the
-    sets its markers, options or YAML file declared, not the directory's shared YAML), or the
-    names given."""
-    if scope is True:
-        return None
-    if scope == "own":
-        return tuple(
-            entry.configuration_set.name
-            for layer in layers
-            for entry in layer
-            if isinstance(entry, Declared)
-        )
-    return tuple(scope) if not isinstance(scope, (bool, str)) else ()
 
 
 def declared_layers(options: Options, base: Path) -> tuple[tuple[Declaration, ...], ...]:

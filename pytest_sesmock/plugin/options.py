@@ -98,6 +98,24 @@ def check_options(given: Mapping[str, Any]) -> Options:
     )
 
 
+def described_names(
+    scope: bool | str | tuple[str, ...], layers: Sequence[Sequence[Any]]
+) -> tuple[str, ...] | None:
+    """The sets ``assert_all_described`` covers: all (None), the door's own (``"own"``: the
+    sets its markers, options or YAML file declared, not the directory's shared YAML), or the
+    names given."""
+    if scope is True:
+        return None
+    if scope == "own":
+        return tuple(  # the declared sets; identities and topics have no configuration_set
+            entry.configuration_set.name
+            for layer in layers
+            for entry in layer
+            if getattr(entry, "configuration_set", None) is not None
+        )
+    return tuple(scope) if not isinstance(scope, (bool, str)) else ()
+
+
 @dataclass(frozen=True)
 class Defaults:
     """Defaults of a pytest session (ini options and CLI flags), for doors that take none."""

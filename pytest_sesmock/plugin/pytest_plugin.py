@@ -23,11 +23,11 @@ from ..core.hints import take_hints
 from ..core.rate_limit import RATE_LIMIT_MODES, check_rate_limit
 from ..errors import DeclarationError, OptionError
 from . import report
-from .decorator import described_names
 from .options import (
     Defaults,
     check_options,
     closest_choice,
+    described_names,
     pop_defaults,
     push_defaults,
 )
