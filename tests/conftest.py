@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.util
+import pkgutil
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,18 +16,23 @@ import boto3
 import pytest
 
 # Imported here, before any pytester run. pytester's inline runs drop, when they end, every module
-# first imported during the run, and a later test that imports it again gets a second copy. Two
-# libraries cannot live with that: PyYAML's C extension cannot be imported twice into a fresh
-# ``yaml`` package, and moto's SNS signs with ``cryptography``, whose second copy has no
-# registered hash algorithms (every event a later test publishes fails). pytest-sesmock's own
-# modules keep no state a second copy could lose (what must be one lives in modules the plugin
-# loads with itself), so they load when they are first used, as in a user's suite.
+# first imported during the run, and a later test that imports it again gets a second copy. PyYAML's
+# C extension cannot be imported twice into a fresh ``yaml`` package, and moto's SNS signs with
+# ``cryptography``, whose second copy has no registered hash algorithms (every event a later test
+# publishes fails). pytest-sesmock's own modules keep what must be one in the modules the plugin
+# loads with itself, but a test that patches a module (a limit of ``state.configuration_sets``, a
+# class of ``protocols.rest_json``) must patch the copy the mock uses, so they are loaded first
+# too: a suite that does not patch them needs none of this.
 import yaml  # noqa: F401
 
+import pytest_sesmock
 from pytest_sesmock.adapters import moto as _moto_reader
 
 
 def _load_what_a_run_may_import() -> None:
+    for found in pkgutil.walk_packages(pytest_sesmock.__path__, "pytest_sesmock."):
+        if not found.name.endswith("__main__"):  # it runs the command line
+            importlib.import_module(found.name)
     if importlib.util.find_spec("moto") is None:
         return
     # The services moto loads lazily on their first call, as the tests and examples call them.

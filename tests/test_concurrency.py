@@ -463,14 +463,15 @@ def test_a_failure_inside_an_operation_is_an_internal_failure(
 def test_a_failure_decoding_a_request_is_an_internal_failure(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from pytest_sesmock.protocols.rest_json import RestJsonWire
-
     def broken(*_: Any) -> Any:
         raise KeyError("a bug in the decoder")
 
     with SesMock() as mock:
         v2 = boto3.client("sesv2", region_name="us-east-1", config=NO_RETRIES)
-        monkeypatch.setattr(RestJsonWire, "decode", broken)
+        # The wire this mock's pipeline uses, whichever copy of the module made it (pytester's
+        # inline runs may have left a second copy of rest_json in sys.modules).
+        wire = type(mock.pipeline).answer.__globals__["_wires"]("sesv2")
+        monkeypatch.setattr(type(wire), "decode", broken)
         with pytest.raises(ClientError) as raised:
             v2.get_configuration_set(ConfigurationSetName="marketing")
     assert raised.value.response["Error"]["Code"] == "InternalFailure"

@@ -168,8 +168,10 @@ def test_the_server_keeps_nothing_of_refused_requests(tmp_path: Path) -> None:
         assert process.wait(timeout=TIMEOUT) == 0
     # Large requests leave the allocator holding some tens of MiB, which it reuses (measured over
     # six batches of 300: 38, 60, 55, 72, 68, 65, 58 MiB); before, each kept 3.4 MB.
-    assert after_small - before < 10, (before, after_small)
-    assert max(after_big, after_more) - before < 150, (before, after_small, after_big, after_more)
+    # Bounds far below the leak (100,000 x 9 KB = 900 MB; 300 x 3.4 MB = 1 GB) and above a busy
+    # machine's noise.
+    assert after_small - before < 25, (before, after_small)
+    assert max(after_big, after_more) - before < 200, (before, after_small, after_big, after_more)
 
 
 # -- 2. YAML cannot explode ------------------------------------------------------------------------
