@@ -17,58 +17,23 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from test_sending import BOUNCE, COMPLAINT, MESSAGE, SENDER, SUCCESS
+from test_sending import Aws as SendingAws
 
 from pytest_sesmock import SesMock
 
 moto = pytest.importorskip("moto")
 
-SENDER = "sender@example.com"
-SUCCESS = "success@simulator.amazonses.com"
-BOUNCE = "bounce@simulator.amazonses.com"
-COMPLAINT = "complaint@simulator.amazonses.com"
-MESSAGE = {"Subject": {"Data": "Hello"}, "Body": {"Text": {"Data": "Hi there"}}}
 VALIDATION = "Successfully validated SNS topic for Amazon SES event publishing."
 EVERY_V1_TYPE = ["send", "reject", "bounce", "complaint", "delivery", "renderingFailure"]
 EVERY_V2_TYPE = ["SEND", "DELIVERY", "BOUNCE", "COMPLAINT", "RENDERING_FAILURE", "DELIVERY_DELAY"]
 ORDER = ["Send", "Rendering Failure", "Delivery", "Bounce", "DeliveryDelay", "Complaint"]
 
 
-class Aws:
-    """moto's SES, SNS and SQS: a topic per name, each subscribed by its own queue."""
+class Aws(SendingAws):
+    """test_sending's moto SNS and SQS, each topic's records by event type (one of each)."""
 
-    def __init__(self) -> None:
-        self.sns = boto3.client("sns", region_name="us-east-1")
-        self.sqs = boto3.client("sqs", region_name="us-east-1")
-        self.ses = boto3.client("ses", region_name="us-east-1")
-        self.sesv2 = boto3.client("sesv2", region_name="us-east-1")
-        self.queues: dict[str, str] = {}
-
-    def topic(self, name: str) -> str:
-        arn: str = self.sns.create_topic(Name=name)["TopicArn"]
-        url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
-        attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-        self.sns.subscribe(
-            TopicArn=arn, Protocol="sqs", Endpoint=attributes["Attributes"]["QueueArn"]
-        )
-        self.queues[arn] = url
-        return arn
-
-    def notifications(self, topic: str) -> list[dict[str, Any]]:
-        """Every SNS notification the topic's queue received, in order (taken off the queue)."""
-        out = []
-        while True:
-            got = self.sqs.receive_message(QueueUrl=self.queues[topic], MaxNumberOfMessages=10)
-            messages = got.get("Messages", [])
-            if not messages:
-                return out
-            for message in messages:
-                out.append(json.loads(message["Body"]))
-                self.sqs.delete_message(
-                    QueueUrl=self.queues[topic], ReceiptHandle=message["ReceiptHandle"]
-                )
-
-    def records(self, topic: str) -> dict[str, dict[str, Any]]:
-        """The event records the topic's queue received, by event type (one of each)."""
+    def records(self, topic: str) -> dict[str, dict[str, Any]]:  # type: ignore[override]
         found = [json.loads(n["Message"]) for n in self.notifications(topic)]
         return {r["eventType"]: r for r in found}
 
