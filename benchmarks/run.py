@@ -329,7 +329,7 @@ def _moto_per_call(rounds: int, count: int, call: Callable[[Any], Callable[[], A
 
 def fixture_cost(count: int) -> None:
     print("per-test cost of the fixture (10 sets from YAML)", flush=True)
-    from pytest_sesmock.plugin.yaml_file import load_yaml
+    from pytest_sesmock.state.yaml_file import load_yaml
 
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "ses_mock.yaml"
@@ -500,7 +500,7 @@ def _cached_env() -> dict[str, str]:
 
 def scale(count: int) -> None:
     print("scale", flush=True)
-    from pytest_sesmock.plugin.yaml_file import parse_yaml
+    from pytest_sesmock.state.yaml_file import parse_yaml
 
     # Both sizes live in one mock, in two regions, and are measured in alternating rounds.
     with SesMock(rate_limit="off") as mock:

@@ -40,10 +40,10 @@ from test_server import (
 )
 
 from pytest_sesmock import DeclarationError, SesMock
-from pytest_sesmock.plugin.yaml_file import MAX_VALUES, load_yaml
 from pytest_sesmock.sending.message import Message
 from pytest_sesmock.server import MAX_CONNECTIONS, SesServer
 from pytest_sesmock.state.records import Call
+from pytest_sesmock.state.yaml_file import MAX_VALUES, load_yaml
 
 LINUX = Path("/proc/self/statm").exists()
 needs_proc = pytest.mark.skipif(not LINUX, reason="reads resident memory from /proc")

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_sesmock import DeclarationError, SesMock
-from pytest_sesmock.plugin.yaml_file import parse_yaml
+from pytest_sesmock.state.yaml_file import parse_yaml
 
 ATTRIBUTES = ["eventDestinations", "trackingOptions", "deliveryOptions", "reputationOptions"]
 VALID_NAME = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=64)

@@ -244,14 +244,14 @@ def test_pasted_aws_cli_yaml_output_works_unchanged(pytester: pytest.Pytester) -
 def test_each_file_is_read_once_per_session(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pytest_sesmock.plugin.yaml_file as yaml_file
+    import pytest_sesmock.state.yaml_file as yaml_file
 
     monkeypatch.setattr(yaml_file, "parse_yaml", yaml_file.parse_yaml)  # restored afterwards
     write(
         pytester,
         {
             "conftest.py": """
-            import pytest_sesmock.plugin.yaml_file as yaml_file
+            import pytest_sesmock.state.yaml_file as yaml_file
 
             yaml_file.parsed = []
             original = yaml_file.parse_yaml
@@ -266,7 +266,7 @@ def test_each_file_is_read_once_per_session(
             "sub/ses_mock.yaml": "configuration_sets:\n  - Name: once\n",
             "sub/test_many.py": """
             import boto3, pytest
-            import pytest_sesmock.plugin.yaml_file as yaml_file
+            import pytest_sesmock.state.yaml_file as yaml_file
 
             @pytest.mark.parametrize("n", range(5))
             def test_many(ses_mock, n):

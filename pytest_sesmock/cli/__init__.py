@@ -23,8 +23,8 @@ from typing import Any, NoReturn
 from ..core.mock import SesMock
 from ..core.rate_limit import RATE_LIMIT_MODES
 from ..errors import DeclarationError, OptionError
-from ..plugin.yaml_file import load_yaml
-from ..server import SesServer
+from ..server import DEFAULT_STORE_SIZE, SesServer
+from ..state.yaml_file import load_yaml
 
 PROG = "python -m pytest_sesmock"
 
@@ -44,6 +44,22 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 to 65535")
     return port
+
+
+MAX_STORE_SIZE = 100_000
+"""The largest ``--store-size``: beyond it, the store would cost more than it shows."""
+
+
+def _store_size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        size = -1
+    if not 1 <= size <= MAX_STORE_SIZE:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a store size from 1 to {MAX_STORE_SIZE:,}"
+        )
+    return size
 
 
 def _host(text: str) -> str:
@@ -105,7 +121,19 @@ def _parser() -> argparse.ArgumentParser:
         help="rate-limit mode: off, track (default) or enforce",
     )
     serve.add_argument(
-        "--log-requests", action="store_true", help="write an access log line per request to stderr"
+        "--log-requests",
+        action="store_true",
+        help="write a line per request to stderr: HTTP's, then the API, operation, region, set "
+        "name, error code and a hint",
+    )
+    serve.add_argument(
+        "--store-size",
+        type=_store_size,
+        default=DEFAULT_STORE_SIZE,
+        metavar="N",
+        help="keep the newest N messages, events and calls each for /_sesmock/ and the inbox "
+        f"page; older ones are dropped and counted (default: {DEFAULT_STORE_SIZE}, at most "
+        f"{MAX_STORE_SIZE:,})",
     )
     _add_snapshot(commands)
     return parser
@@ -189,9 +217,6 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         mock = SesMock(region=args.region, rate_limit=args.rate_limit)
     except (DeclarationError, OptionError) as error:
         return _fail(f"--region: {error}", 2)
-    # Nothing outside this process can read the calls: keeping them would only grow the memory
-    # of a server that runs for days.
-    mock.pipeline.records.keep(False)
     count = 0
     for path in args.yaml:
         try:
@@ -209,7 +234,9 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     # Before listening: a script may signal the moment it has read the URL.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, stop)
-    server = SesServer(mock, args.host, args.port, log_requests=args.log_requests)
+    server = SesServer(
+        mock, args.host, args.port, log_requests=args.log_requests, store_size=args.store_size
+    )
     try:
         server.start()
     except OSError as error:
@@ -221,7 +248,7 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         print(
             f"pytest-sesmock: serving SES at {server.endpoint_url} ({count} configuration set(s) "
             f"declared, default region {mock.region}, rate limit {mock.rate_limit}); "
-            "stop with Ctrl-C or SIGTERM",
+            f"inbox at {server.endpoint_url}_sesmock/; stop with Ctrl-C or SIGTERM",
             file=sys.stderr,
             flush=True,
         )

@@ -183,7 +183,7 @@ def declared_layers(options: Options, base: Path) -> tuple[tuple[Declaration, ..
     """The checked layers of one door's options: its YAML file first, then its own."""
     layers: list[tuple[Declaration, ...]] = []
     if options.yaml is not None:
-        from .yaml_file import load_yaml
+        from ..state.yaml_file import load_yaml
 
         layers.append(load_yaml(base / options.yaml).layer)
     entries: list[Declaration] = []

@@ -169,7 +169,7 @@ def pytest_configure(config: pytest.Config) -> None:
         yaml_option = config.getoption("ses_mock_yaml")
         yaml_ini = config.getini("ses_mock_yaml")
         if yaml_option or yaml_ini:
-            from .yaml_file import load_yaml
+            from ..state.yaml_file import load_yaml
 
             base = config.invocation_params.dir if yaml_option else _ini_dir(config)
             project = (load_yaml(base / (yaml_option or yaml_ini)).layer,)
@@ -213,7 +213,7 @@ def pytest_plugin_registered(plugin: object, plugin_name: str, manager: Any) -> 
     path = directory / YAML_FILE_NAME
     if not path.is_file():
         return
-    from .yaml_file import load_yaml
+    from ..state.yaml_file import load_yaml
 
     try:
         declarations = load_yaml(path)

@@ -220,7 +220,7 @@ def _require_matches(patterns: list[str], names: list[str], file_names: set[str]
 
 
 def _load(path: str) -> Any:
-    from ...plugin.yaml_file import load_yaml
+    from ...state.yaml_file import load_yaml
 
     try:
         loaded = load_yaml(path)
@@ -288,7 +288,7 @@ def _verify(
 ) -> None:
     """Load the file into a mock and read it back; warn about every set it would not answer
     exactly as the account did (a difference between SES and the mock, not a file error)."""
-    from ...plugin.yaml_file import parse_yaml
+    from ...state.yaml_file import parse_yaml
     from .drift import answer_differences
     from .replay import replay
 

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DeclarationError, did_you_mean
-from ..state import rules
-from ..state.declaration import (
+from . import rules
+from .declaration import (
     Declaration,
     Declared,
     DeclaredIdentity,
