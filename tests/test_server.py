@@ -39,6 +39,7 @@ from conftest import SNS_DESTINATION
 from pytest_sesmock import SesMock
 from pytest_sesmock.adapters import botocore as interception
 from pytest_sesmock.server import MAX_BODY, MAX_HEADER, SesServer
+from pytest_sesmock.state.records import STORE_BYTES
 
 NS = "{http://ses.amazonaws.com/doc/2010-12-01/}"
 TIMEOUT = 60  # seconds any subprocess or socket may take: every wait here is bounded
@@ -1152,9 +1153,10 @@ def test_serve_memory_stays_flat_under_large_requests(tmp_path: Path) -> None:
     assert grown < 150, f"the server grew by {grown} MiB"
 
 
-def test_serve_keeps_nothing_of_the_messages_it_sends(tmp_path: Path) -> None:
-    """300 accepted raw sends of 600 KB through a set: the server keeps no message or event
-    (a test's mock keeps them for ``ses_mock.messages``; a server's could never be read)."""
+def test_serve_keeps_a_bounded_store_of_large_messages(tmp_path: Path) -> None:
+    """300 accepted raw sends of 600 KB through a set: the server keeps the newest for
+    /_sesmock/ within its byte budget, counts the rest as dropped, and its memory stays
+    bounded."""
     (tmp_path / "sets.yaml").write_text(
         "configuration_sets:\n"
         "  - Name: sending\n"
@@ -1188,9 +1190,22 @@ def test_serve_keeps_nothing_of_the_messages_it_sends(tmp_path: Path) -> None:
             answer = raw_send(n + 1)
             assert answer.status == 200, answer.body[:300]
         grown = _rss_mib(process.pid) - before
+        health = json.loads(OPENER.open(url + "_sesmock/health", timeout=TIMEOUT).read())
+        listed = json.loads(OPENER.open(url + "_sesmock/calls", timeout=TIMEOUT).read())["calls"]
         process.terminate()
         assert process.wait(timeout=TIMEOUT) == 0
-    assert grown < 100, f"the server grew by {grown} MiB"
+    held, dropped = health["store"]["held"], health["store"]["dropped"]
+    # 32 MiB of message content (STORE_BYTES) holds 27 of these (about 1.2 MB each, the raw
+    # MIME and its text); every other one is counted, none silently missing.
+    assert 20 <= held["messages"] <= STORE_BYTES // 1_200_000 + 1, health
+    assert held["messages"] + dropped["messages"] == 301
+    assert held["calls"] == 301
+    assert dropped["calls"] == 0
+    # A call's record keeps its parameters cut short: the store never holds a body whole.
+    data = listed[0]["params"]["RawMessage"]["Data"]
+    assert len(data) < 2000, len(data)
+    assert data.endswith("more characters]"), data[-80:]
+    assert grown < 150, f"the server grew by {grown} MiB"
 
 
 def test_serve_options(tmp_path: Path) -> None:

@@ -258,8 +258,9 @@ class SesMock:
             delay_type=delay_type,
         )
 
-    def add_layer(self, declared: Sequence[Declaration]) -> None:
-        """Add checked declarations as one layer over the earlier ones (what the doors use).
+    def add_layer(self, declared: Sequence[Declaration]) -> list[tuple[str, str, str]]:
+        """Add checked declarations as one layer over the earlier ones (what the doors use);
+        the (account, region, name) of each set it declares.
 
         Declarations without a region or account take this mock's. The layer's sets are shared,
         not copied: the mock never changes them.
@@ -269,6 +270,7 @@ class SesMock:
             self.backend.add_layer(layer)
             self.backend.resources.identities.update(layer.identities)
             self.backend.resources.topics.update(layer.topics)
+        return sorted(layer.configuration_sets)
 
     # -- activation ----------------------------------------------------------------------------
 

@@ -262,8 +262,12 @@ class Pipeline:
                 result = None
                 failure = internal_failure(bug, f"{served.api} {operation}", rid)
                 reply, code = wire.error_answer(failure, rid), failure.code
-            if reply.status >= 400 and _request_size(request) > _CAP_FROM:
-                params = capped(params)  # a refused request is not kept whole, however large
+            if (reply.status >= 400 or self.records.limit is not None) and _request_size(
+                request
+            ) > _CAP_FROM:
+                # A refused request is not kept whole, however large; nor is any in a bounded
+                # store (server mode's), which must stay small whatever is sent to it.
+                params = capped(params)
             call = Call(
                 operation,
                 params,
@@ -279,6 +283,8 @@ class Pipeline:
             )
             for records in self.records.chain:  # this mock's, and those of the mocks around it
                 records.calls.append(call)
+                if records.limit is not None:  # server mode's bounded store
+                    records.trim_calls()
         if self.on_call is not None:  # the server's request log, say
             self.on_call(call)
         if sending and result is not None:

@@ -77,6 +77,11 @@ class RateLimiter:
         self._buckets: dict[tuple[str, str, Target], _Bucket] = {}
         self._lock = threading.Lock()
 
+    def forget(self) -> None:
+        """Forget every call counted so far: each bucket starts full again (limits are kept)."""
+        with self._lock:
+            self._buckets = {}
+
     def set_limit(self, operation: Target, per_second: float | None, burst: float | None) -> None:
         """Limit ``operation``; ``per_second=None`` removes its limit."""
         with self._lock:

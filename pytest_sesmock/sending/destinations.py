@@ -69,6 +69,26 @@ def recipients_of(event: Event) -> tuple[str, ...]:
     return tuple(bare(address) for address in record["mail"]["destination"])
 
 
+_TARGETS = {
+    "sns": "TopicArn",
+    "eventbridge": "EventBusArn",
+    "firehose": "DeliveryStreamArn",
+    "pinpoint": "ApplicationArn",
+}
+
+
+def kind_and_target(destination: Mapping[str, Any]) -> tuple[str, str]:
+    """``("sns", topic ARN)``: what kind of destination it is and where it publishes (the
+    CloudWatch namespace for CloudWatch); ``("", "")`` for none of the five."""
+    for key, kind in _KINDS:
+        spec = destination.get(key)
+        if isinstance(spec, Mapping):
+            if kind == "cloudwatch":
+                return kind, NAMESPACE
+            return kind, str(spec.get(_TARGETS[kind], ""))
+    return "", ""
+
+
 def matching(destinations: list[dict[str, Any]], event_type: str) -> list[dict[str, Any]]:
     """The enabled destinations whose ``MatchingEventTypes`` include ``event_type``."""
     wanted = EVENT_TYPES[event_type][0]

@@ -19,7 +19,7 @@ from . import destinations, events, templates
 from .ids import timestamp
 from .message import Message, bare
 from .operations import prepare, rejected
-from .outcomes import Outcomes
+from .outcomes import Outcome, Outcomes
 
 
 def deliver(
@@ -44,6 +44,8 @@ def deliver(
                 message.template or "",
             )
         failure = prepare(message, template)
+        refused = rejected(message)
+        fates = [(address, outcomes.of(bare(address))) for address in message.destinations]
         record = SentMessage(
             message_id,
             operation,
@@ -62,12 +64,36 @@ def deliver(
             context.account,
             context.now,
             answered_by,
+            tuple(message.to),
+            tuple(message.cc),
+            tuple(message.bcc),
+            _outcome(fates, refused, failure),
         )
         backend.resources.other.record_sent(record)  # moto's sent messages and statistics
-        published = _publish(backend, outcomes, message, message_id, context, failure)
-        opened = failure is None and not rejected(message)
+        published = _publish(backend, message, message_id, context, failure, fates, refused)
+        opened = failure is None and not refused
         with STATE_LOCK:  # the mocks around a nested one see its sends too
             records.add_message(record, published, Delivered(message, context, opened))
+
+
+_FATES = {
+    "delivery": "delivered",
+    "bounce": "bounced",
+    "complaint": "complained",
+    "delay": "delayed",
+}
+
+
+def _outcome(fates: Sequence[tuple[str, Outcome]], refused: bool, failure: str | None) -> str:
+    """What became of a message, in a word (or a word per recipient when they differ)."""
+    if refused:
+        return "rejected"
+    if failure is not None:
+        return "rendering failure"
+    words = [(address, _FATES.get(outcome.kind, outcome.kind)) for address, outcome in fates]
+    if len({word for _, word in words}) == 1:
+        return words[0][1]
+    return "; ".join(f"{bare(address)} {word}" for address, word in words)
 
 
 @dataclass(frozen=True)
@@ -82,20 +108,20 @@ class Delivered:
 
 def _publish(
     backend: Backend,
-    outcomes: Outcomes,
     message: Message,
     message_id: str,
     context: Context,
     failure: str | None,
+    fates: Sequence[tuple[str, Outcome]],
+    refused: bool,
 ) -> list[PublishedEvent]:
     writer = _writer(backend, message, message_id, context)
     if writer is None:
         return []
-    fates = [(address, outcomes.of(bare(address))) for address in message.destinations]
     return _to_destinations(
         backend,
         writer,
-        events.for_message(writer, fates, rejected=rejected(message), rendering_failure=failure),
+        events.for_message(writer, fates, rejected=refused, rendering_failure=failure),
     )
 
 

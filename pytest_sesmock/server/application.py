@@ -55,6 +55,7 @@ from ..protocols.base import Answer
 from ..protocols.model import service_model
 from ..protocols.query_xml import serialize_error
 from ..state.records import Call
+from . import inspection
 from .protocol import status_line
 
 _FORM = "application/x-www-form-urlencoded"
@@ -179,7 +180,10 @@ def refusal(error: SesError, path: str) -> Answer:
 
 
 def error_answer(error: SesError, path: str, rid: str) -> Answer:
-    """An error as the API the path belongs to writes it: Query's XML envelope, or v2's JSON."""
+    """An error as the API the path belongs to writes it: Query's XML envelope, v2's JSON, or the
+    inspection API's JSON."""
+    if inspection.handles(path):
+        return inspection.error_for(error)
     if path.startswith("/v2/"):
         from ..apis import v2
 
@@ -207,6 +211,8 @@ class Application:
             pipeline.on_call = _note_call
         self.log_requests = log_requests
         self.base_url = ""
+        self.inspection: inspection.Inspection | None = None
+        """``/_sesmock/`` and ``/_aws/ses`` (set once the server knows its address)."""
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -250,6 +256,11 @@ class Application:
         length = int(environ.get("CONTENT_LENGTH") or 0)  # waitress has checked it
         body: bytes = environ["wsgi.input"].read(length) if length else b""
         headers = _Headers(environ)
+        if self.inspection is not None and inspection.handles(path):
+            # Not AWS's API: no signature, answered in JSON (or the inbox page).
+            scheme = str(environ.get("wsgi.url_scheme", "http"))
+            query = urlsplit(target).query
+            return self.inspection.answer(method, path, query, headers, body, scheme)
         authorization = headers.get("Authorization") or ""
         if not (authorization.startswith("AWS4-") and "Credential=" in authorization):
             raise SesError(

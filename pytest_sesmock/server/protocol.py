@@ -17,6 +17,9 @@ IDLE_TIMEOUT = 60
 """Seconds a kept-alive connection may sit idle before it is closed."""
 REQUEST_TIMEOUT = 30
 """Seconds a request (line, headers and body) may take to arrive: a slow client is cut off."""
+DEFAULT_STORE_SIZE = 1000
+"""Messages, events and calls each that the server's own mock keeps (the newest); older ones are
+let go and counted, so that memory stays flat however long a server runs."""
 STOP_TIMEOUT = 10.0
 """Seconds ``stop()`` waits for requests in flight to be answered before closing anyway."""
 
@@ -24,7 +27,11 @@ _REASONS = {
     200: "OK",
     400: "Bad Request",
     403: "Forbidden",
+    201: "Created",
+    204: "No Content",
+    301: "Moved Permanently",
     404: "Not Found",
+    405: "Method Not Allowed",
     408: "Request Timeout",
     409: "Conflict",
     413: "Content Too Large",

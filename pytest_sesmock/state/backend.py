@@ -122,6 +122,16 @@ def _resolve(declared: Iterable[Declaration], region: str, account: str) -> Laye
     )
 
 
+class Checkpoint(NamedTuple):
+    """A backend's state, as ``Backend.checkpoint`` saved it."""
+
+    own: dict[Key, ConfigurationSet | None]
+    layers: tuple[Layer, ...]
+    identities: frozenset[tuple[str, str, str]]
+    topics: frozenset[str]
+    templates: Templates
+
+
 class Backend:
     """The configuration sets of one mock, keyed by (account, region, name).
 
@@ -226,6 +236,15 @@ class Backend:
             out[name] = found
         return out
 
+    def places(self) -> list[Place]:
+        """Every (account, region) that has or had a set here, sorted."""
+        found = set(self._own_names)
+        for layer in self._layer_indexes:
+            found.update(layer.names_at)
+        if self._parent is not None:
+            found.update(self._parent.places())
+        return sorted(found)
+
     def placements(self, name: str) -> list[tuple[str, str]]:
         """Every (account, region) where a set called ``name`` exists (not deleted), sorted."""
         return sorted(place for place in self._places(name) if self.find((*place, name)))
@@ -292,6 +311,35 @@ class Backend:
 
     # -- changing -------------------------------------------------------------------------------
 
+    def checkpoint(self) -> Checkpoint:
+        """What ``rollback`` returns to: the sets, layers, identities, topics and templates now."""
+        with STATE_LOCK:
+            return Checkpoint(
+                copy.deepcopy(self.configuration_sets),
+                tuple(self._layer_indexes),
+                frozenset(self.resources.identities),
+                frozenset(self.resources.topics),
+                dict(self.own_templates),
+            )
+
+    def rollback(self, saved: Checkpoint) -> None:
+        """Return to ``saved``: sets created, changed or deleted since, and layers added since,
+        are forgotten (server mode's reset)."""
+        with STATE_LOCK:
+            self.configuration_sets = {}
+            self.layers, self._layer_indexes = [], []
+            self._own_names, self._own_places = {}, {}
+            self._own_delta, self._layer_counts = {}, {}
+            self._parent_extra.clear()
+            for layer in reversed(saved.layers):  # add_layer puts each over the earlier ones
+                self.add_layer(layer)
+            for key, kept in copy.deepcopy(saved.own).items():
+                self._change(key, kept)
+            self.resources.identities = set(saved.identities)
+            self.resources.topics = set(saved.topics)
+            self.own_templates = dict(saved.templates)
+            self.version += 1
+
     def add_layer(self, layer: Layer) -> None:
         """Add one door's resolved declarations below the own layer, above the earlier layers."""
         with STATE_LOCK:
@@ -340,6 +388,25 @@ class Backend:
             )
             # Hiding a set below takes a None; anything else is forgotten outright.
             self._change(key, None, remove=not hides)
+
+    def delete_all(self) -> int:
+        """Delete every set, declared ones too; how many there were."""
+        with STATE_LOCK:
+            keys = [(*place, name) for place in self.places() for name in self.names(*place)]
+            for key in keys:
+                hides = any(key in layer for layer in self.layers) or (
+                    self._parent is not None and self._parent.find(key) is not None
+                )
+                self._change(key, None, remove=not hides)
+            return len(keys)
+
+    def uncover(self, keys: Iterable[Key]) -> None:
+        """Let the layers show ``keys`` again: forget the own layer's copies (or deletions) of
+        them (sets declared anew replace what the API did to them)."""
+        with STATE_LOCK:
+            for key in keys:
+                if key in self.configuration_sets:
+                    self._change(key, None, remove=True)
 
     def _change(self, key: Key, value: ConfigurationSet | None, remove: bool = False) -> None:
         account, region, name = key

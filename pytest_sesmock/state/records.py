@@ -17,6 +17,10 @@ RECORD_DEPTH = 6
 """...this many levels deep..."""
 RECORD_BUDGET = 16 * 1024
 """...and this many characters in all; what is cut says how much was left out."""
+STORE_BYTES = 32 * 1024 * 1024
+"""A bounded ``Records`` keeps messages whose text, HTML and raw MIME come to this many bytes at
+most (the newest first; always the newest one): 1,000 messages of 1 MiB would not fit in a small
+test machine's memory."""
 
 
 operation_names: Callable[[str], Container[tuple[str, str]]] | None = None
@@ -202,6 +206,14 @@ class SentMessage:
     answered_by: str
     """Who answered the send: ``pytest-sesmock``, alone and beside moto alike (moto keeps a copy
     of the message in its own records)."""
+    to: tuple[str, ...] = ()
+    """The To addresses (of a raw message, its To header); ``destinations`` has every one."""
+    cc: tuple[str, ...] = ()
+    bcc: tuple[str, ...] = ()
+    outcome: str = ""
+    """What became of it when it was sent: ``delivered``, ``bounced``, ``complained``,
+    ``delayed``, ``rejected`` or ``rendering failure``; for recipients of different fates, each
+    address with its own (``a@example.com delivered; b@example.com bounced``)."""
 
     def describe(self) -> str:
         """One readable line."""
@@ -266,12 +278,28 @@ class Records:
     opening or clicking a sent message needs (``sent``, by message id).
 
     A nested mock's records are seen by the mocks around it too: ``chain`` is this object and the
-    records around it while nested (empty for a mock that keeps no records: the serve command's,
-    which nothing outside its process could read). Writers add through ``chain``; the lists are
-    read by the mock's assertions.
+    records around it while nested (empty for a mock that keeps no records). Writers add through
+    ``chain``; the lists are read by the mock's assertions.
+
+    ``bound(limit)`` keeps only the newest ``limit`` calls, messages and events each (server
+    mode's store, which must not grow for as long as a server runs); what was let go is counted in
+    ``dropped``, and the events a held message lost in ``events_dropped_of``.
     """
 
-    __slots__ = ("calls", "chain", "events", "keeping", "messages", "outer", "sent")
+    __slots__ = (
+        "calls",
+        "chain",
+        "cleared",
+        "dropped",
+        "events",
+        "events_dropped_of",
+        "held_bytes",
+        "keeping",
+        "limit",
+        "messages",
+        "outer",
+        "sent",
+    )
 
     def __init__(self, *, keeping: bool = True) -> None:
         self.calls: list[Call] = []
@@ -282,11 +310,32 @@ class Records:
         self.keeping = keeping
         self.outer: Records | None = None
         self.chain: tuple[Records, ...] = (self,) if keeping else ()
+        self.limit: int | None = None
+        """The most calls, messages and events each that are kept (None: all)."""
+        self.dropped = Dropped()
+        """How many calls, messages and events were let go to stay within ``limit``."""
+        self.events_dropped_of: dict[str, int] = {}
+        """Message id of a held message -> how many of its events were let go."""
+        self.cleared = 0
+        """How many times something was cleared: a reader's sign that the records changed."""
+        self.held_bytes = 0
+        """What the messages held weigh (``STORE_BYTES`` at most, when bounded)."""
 
     def keep(self, keeping: bool) -> None:
-        """Keep records from now on, or not (``python -m pytest_sesmock serve`` keeps none)."""
+        """Keep records from now on, or not."""
         self.keeping = keeping
         self.nest_in(self.outer)
+
+    def bound(self, limit: int | None) -> None:
+        """Keep at most ``limit`` of the newest calls, messages and events each (None: all)."""
+        if limit is not None and limit < 1:
+            raise ValueError(f"a store keeps at least one of each; got {limit}")
+        self.limit = limit
+        self.held_bytes = sum(map(_weight, self.messages)) if limit is not None else 0
+        if limit is not None:
+            self.trim_calls()
+            self._trim_messages()
+            self._trim_events()
 
     def nest_in(self, outer: Records | None) -> None:
         """Be seen by ``outer``'s records too (None: by nothing else) from now on."""
@@ -298,6 +347,16 @@ class Records:
         """Record a call here and in the records around."""
         for records in self.chain:
             records.calls.append(call)
+            if records.limit is not None:
+                records.trim_calls()
+
+    def trim_calls(self) -> None:
+        """Let the oldest calls go, down to ``limit`` (the pipeline appends calls itself)."""
+        limit = self.limit
+        if limit is not None and len(self.calls) > limit:
+            over = len(self.calls) - limit
+            del self.calls[:over]
+            self.dropped.calls += over
 
     def add_message(
         self, message: SentMessage, events: Iterable[PublishedEvent], sent: Any
@@ -308,19 +367,105 @@ class Records:
             records.messages.append(message)
             records.events.extend(published)
             records.sent[message.message_id] = sent
+            if records.limit is not None:
+                records.held_bytes += _weight(message)
+                records._trim_messages()
+                records._trim_events()
 
     def add_events(self, events: Iterable[PublishedEvent]) -> None:
         """Record events published later (an open, a click)."""
         published = list(events)
         for records in self.chain:
             records.events.extend(published)
+            if records.limit is not None:
+                records._trim_events()
+
+    def _trim_messages(self) -> None:
+        limit = self.limit
+        messages = self.messages
+        if limit is None or (len(messages) <= limit and self.held_bytes <= STORE_BYTES):
+            return
+        over = max(0, len(messages) - limit)
+        for gone in messages[:over]:
+            self.held_bytes -= _weight(gone)
+        # Then the oldest of the rest, while they weigh too much (the newest always stays).
+        while self.held_bytes > STORE_BYTES and over < len(messages) - 1:
+            self.held_bytes -= _weight(messages[over])
+            over += 1
+        for gone in messages[:over]:
+            self.sent.pop(gone.message_id, None)
+            self.events_dropped_of.pop(gone.message_id, None)
+        del messages[:over]
+        self.dropped.messages += over
+
+    def _trim_events(self) -> None:
+        limit = self.limit
+        if limit is None or len(self.events) <= limit:
+            return
+        over = len(self.events) - limit
+        held, lost = self.sent, self.events_dropped_of
+        for gone in self.events[:over]:
+            if gone.message_id in held:  # its message is still shown: say what it lost
+                lost[gone.message_id] = lost.get(gone.message_id, 0) + 1
+        del self.events[:over]
+        self.dropped.events += over
+
+    def forget_message(self, message_id: str) -> bool:
+        """Forget one message and its events; whether it was held."""
+        if message_id not in self.sent and not any(
+            held.message_id == message_id for held in self.messages
+        ):
+            return False
+        if self.limit is not None:
+            self.held_bytes -= sum(
+                _weight(held) for held in self.messages if held.message_id == message_id
+            )
+        self.messages[:] = [held for held in self.messages if held.message_id != message_id]
+        self.events[:] = [event for event in self.events if event.message_id != message_id]
+        self.sent.pop(message_id, None)
+        self.events_dropped_of.pop(message_id, None)
+        self.cleared += 1
+        return True
 
     def clear_calls(self) -> None:
-        """Forget the calls."""
+        """Forget the calls (and how many were let go)."""
         self.calls.clear()
+        self.dropped.calls = 0
+        self.cleared += 1
 
     def clear_events(self) -> None:
         """Forget the events and the sent messages, and what opening them needed."""
         self.events.clear()
         self.messages.clear()
         self.sent.clear()
+        self.events_dropped_of.clear()
+        self.dropped.messages = self.dropped.events = 0
+        self.held_bytes = 0
+        self.cleared += 1
+
+    def clear_published(self) -> None:
+        """Forget the events only, keeping the messages they were published for."""
+        self.events.clear()
+        self.events_dropped_of.clear()
+        self.dropped.events = 0
+        self.cleared += 1
+
+
+def _weight(message: SentMessage) -> int:
+    """Roughly what a message holds in memory: its text, HTML and raw MIME."""
+    return len(message.raw or b"") + len(message.text or "") + len(message.html or "") + 512
+
+
+class Dropped:
+    """How many calls, messages and events a bounded ``Records`` let go."""
+
+    __slots__ = ("calls", "events", "messages")
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.messages = 0
+        self.events = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """``{"calls": n, "messages": n, "events": n}``."""
+        return {"calls": self.calls, "messages": self.messages, "events": self.events}
