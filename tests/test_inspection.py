@@ -11,6 +11,8 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +25,18 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from conftest import SNS_DESTINATION
-from test_server import MARKETING, OPENER, TIMEOUT, aws, aws_environment, serve
+from test_server import (
+    MARKETING,
+    OPENER,
+    TIMEOUT,
+    _rss_mib,
+    aws,
+    aws_environment,
+    connect,
+    read_answers,
+    serve,
+    signed_bytes,
+)
 
 from pytest_sesmock import SesMock
 from pytest_sesmock.server import MAX_BODY, SesServer
@@ -469,7 +482,7 @@ def test_mistakes_are_clear_4xx(server: SesServer, http: Http) -> None:
     code, headers, _ = http.call("DELETE", "/_sesmock/health")
     assert (code, headers["Allow"]) == (405, "GET")
     assert http.refused("PUT", "/_aws/ses", 405)
-    assert "not a path" in http.refused("GET", "/_aws/other", 400)
+    assert "not a path" in http.refused("GET", "/_aws/other", 404)
     assert "no message" in http.refused("GET", "/_sesmock/messages/nope", 404)
     # Too large: refused before it is read, in the inspection API's JSON.
     big = b"a" * (MAX_BODY + 1)
@@ -641,3 +654,77 @@ def test_the_javascript_sdk_sets_up_sends_and_reads_back(tmp_path: Path) -> None
     assert seen["localstack"]["body"]["messages"][0]["Subject"] == "From Node"
     assert seen["reset"]["status"] == 200
     assert seen["after"]["body"]["messages"] == []
+
+
+# -- memory over a long run -------------------------------------------------------------------
+
+SENDS = 200_000
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads memory from /proc")
+def test_memory_stays_flat_over_200000_sends(tmp_path: Path) -> None:
+    """200,000 sends through a set with an event destination, through ``serve``: once the store
+    is full (1,000 messages, events and calls each), the server's resident memory stays flat,
+    and every message let go is counted."""
+    (tmp_path / "sets.yaml").write_text(
+        "configuration_sets:\n"
+        "  - Name: sending\n"
+        "    EventDestinations:\n"
+        "      - Name: to-sns\n"
+        "        Enabled: true\n"
+        "        MatchingEventTypes: [send, delivery]\n"
+        "        SNSDestination: {TopicARN: 'arn:aws:sns:us-east-1:123456789012:events'}\n"
+    )
+    command = [sys.executable, "-m", "pytest_sesmock", "serve", "--port", "0"]
+    command += ["--rate-limit", "off", "--yaml", str(tmp_path / "sets.yaml")]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=aws_environment(tmp_path),
+    )
+    watchdog = threading.Timer(1800, process.kill)  # a long run, but never a hang
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        form = {
+            "Action": "SendEmail",
+            "Version": "2010-12-01",
+            "Source": SENDER,
+            "Destination.ToAddresses.member.1": "reader@example.com",
+            "Message.Subject.Data": "Hello",
+            "Message.Body.Text.Data": "A message like any other.",
+            "Message.Body.Html.Data": "<p>A message like any other.</p>",
+            "ConfigurationSetName": "sending",
+        }
+        request = signed_bytes(url, form)
+        sent, samples = 0, []
+        with connect(url) as sock:
+            while sent < SENDS:
+                batch = min(500, SENDS - sent)
+                sock.sendall(request * batch)
+                statuses = [status for status, _, _ in read_answers(sock, batch)]
+                assert statuses == [200] * batch
+                sent += batch
+                if sent % 10_000 == 0:
+                    samples.append(_rss_mib(process.pid))
+        health = Http(url).get("/_sesmock/health")["store"]
+        process.terminate()
+        assert process.wait(timeout=TIMEOUT) == 0
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=TIMEOUT)
+    assert health["held"] == {"messages": 1000, "events": 1000, "calls": 1000}
+    assert health["dropped"] == {
+        "messages": SENDS - 1000,
+        "events": 2 * SENDS - 1000,
+        "calls": SENDS - 1000,
+    }
+    # The store was full after 1,000 sends; from 10,000 sends on, what is held only turns over.
+    full, last = samples[0], samples[-1]
+    assert last - full < 8, f"resident memory every 10,000 sends, in MiB: {samples}"
+    assert max(samples) - full < 12, samples

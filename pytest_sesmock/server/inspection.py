@@ -169,7 +169,9 @@ class Inspection:
             return Answer(301, {**_HEADERS, "Location": PREFIX}, b"")
         if not path.startswith(PREFIX):
             raise _refuse(
-                "NotFound", f"{path} is not a path of this server; see {PREFIX} and {LOCALSTACK}"
+                "NotFound",
+                f"{path} is not a path of this server; see {PREFIX} and {LOCALSTACK}",
+                404,
             )
         rest = path[len(PREFIX) :]
         if rest in _STATIC:
