@@ -415,14 +415,15 @@ def test_the_store_keeps_the_newest_and_counts_the_dropped() -> None:
         listed = http.get("/_sesmock/messages")
         assert [m["id"] for m in listed["messages"]] == sent[:1:-1]
         assert (listed["count"], listed["held"], listed["dropped"]) == (3, 3, 2)
+        # Four events for each message the store may keep: a Send each, all kept.
         events = http.get("/_sesmock/events")
-        assert (events["held"], events["dropped"]) == (3, 2)  # one Send per message
+        assert (events["held"], events["dropped"]) == (5, 0)
         calls = http.get("/_sesmock/calls")
         assert (calls["held"], calls["dropped"]) == (3, 2)
         assert http.get("/_sesmock/health")["store"] == {
-            "limit": 3,
-            "held": {"messages": 3, "events": 3, "calls": 3},
-            "dropped": {"calls": 2, "messages": 2, "events": 2},
+            "limit": {"messages": 3, "events": 12, "calls": 3},
+            "held": {"messages": 3, "events": 5, "calls": 3},
+            "dropped": {"calls": 2, "messages": 2, "events": 0},
         }
         gone = http.refused("GET", f"/_sesmock/messages/{sent[0]}", 404)
         assert "one of the 2 the store let go" in gone
@@ -438,16 +439,19 @@ def test_the_store_keeps_the_newest_and_counts_the_dropped() -> None:
         )
         client.send_email(
             Source=SENDER,
-            Destination={"ToAddresses": [f"r@d{n}.example.com" for n in range(4)]},
+            Destination={"ToAddresses": [f"r@d{n}.example.com" for n in range(14)]},
             Message={"Subject": {"Data": "many"}, "Body": {"Text": {"Data": "x"}}},
             ConfigurationSetName="delivering",
         )
-        newest = http.get("/_sesmock/messages")["messages"][0]
-        assert newest["subject"] == "many"
-        assert newest["events"] == {"published": 0, "unpublished": 3, "dropped": 2}
-        whole = http.get(f"/_sesmock/messages/{newest['id']}")
-        assert [e["type"] for e in whole["events"]] == ["Delivery"] * 3
-        assert whole["event_counts"]["dropped"] == 2
+        # 15 events more than the 12 kept: the five older Sends go, then this message's Send
+        # and two of its Deliveries; each message still held says what it lost.
+        listed = http.get("/_sesmock/messages")["messages"]
+        assert [m["subject"] for m in listed] == ["many", "n4", "n3"]
+        assert listed[0]["events"] == {"published": 0, "unpublished": 12, "dropped": 3}
+        assert listed[1]["events"] == {"published": 0, "unpublished": 0, "dropped": 1}
+        whole = http.get(f"/_sesmock/messages/{listed[0]['id']}")
+        assert [e["type"] for e in whole["events"]] == ["Delivery"] * 12
+        assert whole["event_counts"]["dropped"] == 3
 
 
 def test_store_size_is_checked() -> None:
@@ -664,7 +668,7 @@ SENDS = 200_000
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads memory from /proc")
 def test_memory_stays_flat_over_200000_sends(tmp_path: Path) -> None:
     """200,000 sends through a set with an event destination, through ``serve``: once the store
-    is full (1,000 messages, events and calls each), the server's resident memory stays flat,
+    is full (1,000 messages and calls, 4,000 events), the server's resident memory stays flat,
     and every message let go is counted."""
     (tmp_path / "sets.yaml").write_text(
         "configuration_sets:\n"
@@ -718,13 +722,14 @@ def test_memory_stays_flat_over_200000_sends(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=TIMEOUT)
-    assert health["held"] == {"messages": 1000, "events": 1000, "calls": 1000}
+    # Each message held keeps its Send and Delivery (the store keeps 4,000 events).
+    assert health["held"] == {"messages": 1000, "events": 4000, "calls": 1000}
     assert health["dropped"] == {
         "messages": SENDS - 1000,
-        "events": 2 * SENDS - 1000,
+        "events": 2 * SENDS - 4000,
         "calls": SENDS - 1000,
     }
-    # The store was full after 1,000 sends; from 10,000 sends on, what is held only turns over.
+    # The store was full after 2,000 sends; from 10,000 sends on, what is held only turns over.
     full, last = samples[0], samples[-1]
     assert last - full < 8, f"resident memory every 10,000 sends, in MiB: {samples}"
     assert max(samples) - full < 12, samples

@@ -131,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_store_size,
         default=DEFAULT_STORE_SIZE,
         metavar="N",
-        help="keep the newest N messages, events and calls each for /_sesmock/ and the inbox "
+        help="keep the newest N messages and calls, and 4N events, for /_sesmock/ and the inbox "
         f"page; older ones are dropped and counted (default: {DEFAULT_STORE_SIZE}, at most "
         f"{MAX_STORE_SIZE:,})",
     )

@@ -51,9 +51,9 @@ class SesServer:
 
     What was sent, published and called is shown under ``/_sesmock/`` (JSON, and an inbox page)
     and at LocalStack's ``/_aws/ses``. ``store_size`` bounds what the mock keeps: the newest
-    ``store_size`` messages, events and calls each (``DEFAULT_STORE_SIZE`` for the server's own
-    mock; a mock you pass in keeps all unless you say). ``POST /_sesmock/reset`` returns to the
-    state the mock had when the server started.
+    ``store_size`` messages and calls, four times as many events (``DEFAULT_STORE_SIZE`` for the
+    server's own mock; a mock you pass in keeps all unless you say). ``POST /_sesmock/reset``
+    returns to the state the mock had when the server started.
     """
 
     def __init__(

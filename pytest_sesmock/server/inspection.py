@@ -225,7 +225,11 @@ class Inspection:
                 "region": self.pipeline.region,
                 "account": self.pipeline.account,
                 "store": {
-                    "limit": records.limit,
+                    "limit": {
+                        "messages": records.limit,
+                        "events": records.event_limit,
+                        "calls": records.limit,
+                    },
                     "held": {
                         "messages": len(records.messages),
                         "events": len(records.events),

@@ -18,8 +18,9 @@ IDLE_TIMEOUT = 60
 REQUEST_TIMEOUT = 30
 """Seconds a request (line, headers and body) may take to arrive: a slow client is cut off."""
 DEFAULT_STORE_SIZE = 1000
-"""Messages, events and calls each that the server's own mock keeps (the newest); older ones are
-let go and counted, so that memory stays flat however long a server runs."""
+"""Messages and calls (and four times as many events) that the server's own mock keeps, the
+newest; older ones are let go and counted, so that memory stays flat however long a server
+runs."""
 STOP_TIMEOUT = 10.0
 """Seconds ``stop()`` waits for requests in flight to be answered before closing anyway."""
 

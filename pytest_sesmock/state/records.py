@@ -17,6 +17,9 @@ RECORD_DEPTH = 6
 """...this many levels deep..."""
 RECORD_BUDGET = 16 * 1024
 """...and this many characters in all; what is cut says how much was left out."""
+EVENTS_PER_MESSAGE = 4
+"""A bounded ``Records`` keeps this many events for each message it may keep: a message publishes
+a Send and a Delivery (or Bounce...) at least, so that the messages held keep their events."""
 STORE_BYTES = 32 * 1024 * 1024
 """A bounded ``Records`` keeps messages whose text, HTML and raw MIME come to this many bytes at
 most (the newest first; always the newest one): 1,000 messages of 1 MiB would not fit in a small
@@ -281,9 +284,10 @@ class Records:
     records around it while nested (empty for a mock that keeps no records). Writers add through
     ``chain``; the lists are read by the mock's assertions.
 
-    ``bound(limit)`` keeps only the newest ``limit`` calls, messages and events each (server
-    mode's store, which must not grow for as long as a server runs); what was let go is counted in
-    ``dropped``, and the events a held message lost in ``events_dropped_of``.
+    ``bound(limit)`` keeps only the newest ``limit`` calls and messages, and
+    ``EVENTS_PER_MESSAGE`` times as many events (server mode's store, which must not grow for as
+    long as a server runs); what was let go is counted in ``dropped``, and the events a held
+    message lost in ``events_dropped_of``.
     """
 
     __slots__ = (
@@ -291,6 +295,7 @@ class Records:
         "chain",
         "cleared",
         "dropped",
+        "event_limit",
         "events",
         "events_dropped_of",
         "held_bytes",
@@ -311,7 +316,9 @@ class Records:
         self.outer: Records | None = None
         self.chain: tuple[Records, ...] = (self,) if keeping else ()
         self.limit: int | None = None
-        """The most calls, messages and events each that are kept (None: all)."""
+        """The most calls and messages that are kept (None: all)."""
+        self.event_limit: int | None = None
+        """The most events that are kept (None: all)."""
         self.dropped = Dropped()
         """How many calls, messages and events were let go to stay within ``limit``."""
         self.events_dropped_of: dict[str, int] = {}
@@ -327,10 +334,12 @@ class Records:
         self.nest_in(self.outer)
 
     def bound(self, limit: int | None) -> None:
-        """Keep at most ``limit`` of the newest calls, messages and events each (None: all)."""
+        """Keep at most ``limit`` of the newest calls and messages, and ``EVENTS_PER_MESSAGE``
+        times as many events (None: all)."""
         if limit is not None and limit < 1:
             raise ValueError(f"a store keeps at least one of each; got {limit}")
         self.limit = limit
+        self.event_limit = None if limit is None else limit * EVENTS_PER_MESSAGE
         self.held_bytes = sum(map(_weight, self.messages)) if limit is not None else 0
         if limit is not None:
             self.trim_calls()
@@ -399,7 +408,7 @@ class Records:
         self.dropped.messages += over
 
     def _trim_events(self) -> None:
-        limit = self.limit
+        limit = self.event_limit
         if limit is None or len(self.events) <= limit:
             return
         over = len(self.events) - limit

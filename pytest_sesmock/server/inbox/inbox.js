@@ -88,20 +88,24 @@
 
   // --- header ------------------------------------------------------------------------------
 
-  // health.store: {"limit": N, "held": {"messages": N, ...}, "dropped": {"messages": N, ...}}
+  // health.store: {"limit": {"messages": N, ...}, "held": {...}, "dropped": {...}}; a limit is
+  // null for a store that keeps everything.
   function renderStore(health) {
     const store = (health && health.store) || {};
     const held = store.held || {};
     const dropped = store.dropped || {};
+    const limit = store.limit || {};
     const parts = [];
     for (const name of new Set([...Object.keys(held), ...Object.keys(dropped)])) {
       const lost = Number(dropped[name]) || 0;
       parts.push(el("span", { class: "stat" }, el("b", {}, held[name] ?? 0), " " + name,
         lost ? chip(lost + " dropped", "bad dropped", "The store keeps the newest " +
-          (store.limit ?? "") + " " + name + "; it let " + lost + " older ones go") : null));
+          (limit[name] ?? "") + " " + name + "; it let " + lost + " older ones go") : null));
     }
     const where = [health.region, health.account].filter(Boolean).join(" · ");
-    if (store.limit != null) parts.push(el("span", { class: "stat dim" }, "newest " + store.limit + " kept"));
+    if (limit.messages != null) {
+      parts.push(el("span", { class: "stat dim" }, "newest " + limit.messages + " kept"));
+    }
     if (where) parts.push(el("span", { class: "stat dim" }, where));
     replace(document.getElementById("store"), parts);
   }
