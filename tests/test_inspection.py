@@ -11,8 +11,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -679,20 +677,8 @@ def test_memory_stays_flat_over_200000_sends(tmp_path: Path) -> None:
         "        MatchingEventTypes: [send, delivery]\n"
         "        SNSDestination: {TopicARN: 'arn:aws:sns:us-east-1:123456789012:events'}\n"
     )
-    command = [sys.executable, "-m", "pytest_sesmock", "serve", "--port", "0"]
-    command += ["--rate-limit", "off", "--yaml", str(tmp_path / "sets.yaml")]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=aws_environment(tmp_path),
-    )
-    watchdog = threading.Timer(1800, process.kill)  # a long run, but never a hang
-    watchdog.start()
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
+    arguments = ("--rate-limit", "off", "--yaml", str(tmp_path / "sets.yaml"))
+    with serve(tmp_path, *arguments, lifetime=1800) as (process, url):  # a long run, never a hang
         form = {
             "Action": "SendEmail",
             "Version": "2010-12-01",
@@ -717,11 +703,6 @@ def test_memory_stays_flat_over_200000_sends(tmp_path: Path) -> None:
         health = Http(url).get("/_sesmock/health")["store"]
         process.terminate()
         assert process.wait(timeout=TIMEOUT) == 0
-    finally:
-        watchdog.cancel()
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=TIMEOUT)
     # Each message held keeps its Send and Delivery (the store keeps 4,000 events).
     assert health["held"] == {"messages": 1000, "events": 4000, "calls": 1000}
     assert health["dropped"] == {

@@ -1067,8 +1067,11 @@ configuration_sets:
 
 
 @contextmanager
-def serve(tmp_path: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``python -m pytest_sesmock serve --port 0 ARGS``, its URL read off the first line."""
+def serve(
+    tmp_path: Path, *args: str, lifetime: float = TIMEOUT
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``python -m pytest_sesmock serve --port 0 ARGS``, its URL read off the first line; killed
+    after ``lifetime`` seconds if still running (a hung test must end)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "pytest_sesmock", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
@@ -1076,7 +1079,7 @@ def serve(tmp_path: Path, *args: str) -> Iterator[tuple[subprocess.Popen[str], s
         text=True,
         env=aws_environment(tmp_path),
     )
-    watchdog = threading.Timer(TIMEOUT, process.kill)  # readline() below must not hang forever
+    watchdog = threading.Timer(lifetime, process.kill)  # readline() below must not hang forever
     watchdog.start()
     try:
         assert process.stdout is not None
