@@ -15,26 +15,30 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import boto3
+import moto
 import pytest
 from botocore.exceptions import ClientError
 from conftest import SNS_DESTINATION
+from test_sending import Aws, sns_destination
 from test_server import (
     MARKETING,
     OPENER,
+    SENDING_YAML,
     TIMEOUT,
     _rss_mib,
-    aws,
     aws_environment,
     connect,
     read_answers,
     serve,
     signed_bytes,
 )
+from test_server import aws as aws_cli
 
 from pytest_sesmock import SesMock
 from pytest_sesmock.server import MAX_BODY, SesServer
@@ -142,7 +146,7 @@ def test_the_aws_cli_sends_and_the_api_and_localstack_show_it(tmp_path: Path) ->
     )
     with serve(tmp_path, "--yaml", str(tmp_path / "sets.yaml")) as (process, url):
         endpoint = ["--endpoint-url", url, "--region", "us-east-1"]
-        sent = aws(
+        sent = aws_cli(
             tmp_path,
             "ses",
             "send-email",
@@ -327,6 +331,78 @@ def test_clearing_each_kind(server: SesServer, http: Http) -> None:
     assert client.list_configuration_sets()["ConfigurationSets"] == []
 
 
+def test_many_clients_at_once_lose_nothing() -> None:
+    """Eight threads, each with its own client, send through a small store at once: every send
+    is either held or counted as dropped, as is every call, and each held message is whole."""
+    mock = SesMock()
+    mock.add_configuration_set(MARKETING)
+    with SesServer(mock, store_size=25) as server:
+        http = Http(server.endpoint_url)
+
+        def sender(number: int) -> list[str]:
+            client = ses(server)
+            return [
+                send_email(client, f"t{number}-{n}", ConfigurationSetName="marketing")
+                for n in range(15)
+            ]
+
+        with ThreadPoolExecutor(8) as pool:
+            sent = [message_id for ids in pool.map(sender, range(8)) for message_id in ids]
+        listed = http.get("/_sesmock/messages")
+        calls = http.get("/_sesmock/calls")
+    assert len(set(sent)) == 120
+    assert (listed["held"], listed["held"] + listed["dropped"]) == (25, 120)
+    assert (calls["held"], calls["held"] + calls["dropped"]) == (25, 120)
+    assert {m["id"] for m in listed["messages"]} <= set(sent)
+    assert all(
+        m["events"] == {"published": 0, "unpublished": 1, "dropped": 0} for m in listed["messages"]
+    )
+
+
+@pytest.fixture
+def beside_moto(ses_mock: SesMock) -> Iterator[Aws]:
+    """moto's SNS and SQS (test_sending's), active beside the test's mock."""
+    with moto.mock_aws():
+        yield Aws()
+
+
+def test_beside_moto_the_events_published_are_shown(
+    ses_mock_server: SesServer, beside_moto: Aws, tmp_path: Path
+) -> None:
+    """A server around the test's mock, with moto beside it: a send from another process
+    publishes to moto's SNS, and the API says which events were published."""
+    topic = beside_moto.topic("ses-events")
+    ses_mock_server.mock.add_configuration_set(
+        {"Name": "observed", "EventDestinations": [sns_destination(topic, ["send", "delivery"])]}
+    )
+    done = aws_cli(
+        tmp_path,
+        "ses",
+        "send-email",
+        *("--endpoint-url", ses_mock_server.endpoint_url, "--region", "us-east-1"),
+        *("--from", SENDER, "--subject", "Observed", "--text", "Hello"),
+        *("--to", "reader@example.com", "--configuration-set-name", "observed"),
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    message_id = json.loads(done.stdout)["MessageId"]
+    http = Http(ses_mock_server.endpoint_url)
+    published = http.get("/_sesmock/events?published=true")["events"]
+    assert [(e["type"], e["target"], e["delivery"]) for e in published] == [
+        ("Delivery", topic, "published"),  # newest first
+        ("Send", topic, "published"),
+    ]
+    assert http.get("/_sesmock/events?published=false")["count"] == 0
+    assert http.get(f"/_sesmock/messages/{message_id}")["event_counts"] == {
+        "published": 2,
+        "unpublished": 0,
+        "dropped": 0,
+    }
+    # What moto's queue received is what the API shows.
+    received = beside_moto.records(topic)
+    assert [r["eventType"] for r in received] == ["Send", "Delivery"]
+    assert received == [published[1]["record"], published[0]["record"]]
+
+
 # -- setting up and tearing down from another language ----------------------------------------
 
 
@@ -472,7 +548,9 @@ def test_mistakes_are_clear_4xx(server: SesServer, http: Http) -> None:
     assert "given twice" in http.refused("GET", "/_sesmock/messages?to=a&to=b", 400)
     assert "is not a time" in http.refused("GET", "/_sesmock/messages?since=yesterday", 400)
     assert "is not a time" in http.refused("GET", "/_sesmock/messages?since=nan", 400)
-    assert "not an event type" in http.refused("GET", "/_sesmock/events?type=bounced", 400)
+    assert "unknown event type 'bounced'; did you mean 'bounce'" in http.refused(
+        "GET", "/_sesmock/events?type=bounced", 400
+    )
     assert "neither true nor false" in http.refused("GET", "/_sesmock/events?published=2", 400)
     assert "not an HTTP status" in http.refused("GET", "/_sesmock/calls?status=ok", 400)
     assert "did you mean 'sesv2'" in http.refused("GET", "/_sesmock/calls?api=sesv3", 400)
@@ -577,7 +655,7 @@ def test_log_lines_diagnose(tmp_path: Path) -> None:
         process,
         url,
     ):
-        done = aws(
+        done = aws_cli(
             tmp_path,
             "ses",
             "describe-configuration-set",
@@ -668,15 +746,7 @@ def test_memory_stays_flat_over_200000_sends(tmp_path: Path) -> None:
     """200,000 sends through a set with an event destination, through ``serve``: once the store
     is full (1,000 messages and calls, 4,000 events), the server's resident memory stays flat,
     and every message let go is counted."""
-    (tmp_path / "sets.yaml").write_text(
-        "configuration_sets:\n"
-        "  - Name: sending\n"
-        "    EventDestinations:\n"
-        "      - Name: to-sns\n"
-        "        Enabled: true\n"
-        "        MatchingEventTypes: [send, delivery]\n"
-        "        SNSDestination: {TopicARN: 'arn:aws:sns:us-east-1:123456789012:events'}\n"
-    )
+    (tmp_path / "sets.yaml").write_text(SENDING_YAML)
     arguments = ("--rate-limit", "off", "--yaml", str(tmp_path / "sets.yaml"))
     with serve(tmp_path, *arguments, lifetime=1800) as (process, url):  # a long run, never a hang
         form = {

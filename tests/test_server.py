@@ -48,6 +48,16 @@ FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 # Proxies from the environment must not see requests to 127.0.0.1.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
+# A set whose sends publish a Send and a Delivery event each: the long server runs use it.
+SENDING_YAML = (
+    "configuration_sets:\n"
+    "  - Name: sending\n"
+    "    EventDestinations:\n"
+    "      - Name: to-sns\n"
+    "        Enabled: true\n"
+    "        MatchingEventTypes: [send, delivery]\n"
+    "        SNSDestination: {TopicARN: 'arn:aws:sns:us-east-1:123456789012:events'}\n"
+)
 MARKETING = {
     "Name": "marketing",
     "EventDestinations": [SNS_DESTINATION],
@@ -1160,15 +1170,7 @@ def test_serve_keeps_a_bounded_store_of_large_messages(tmp_path: Path) -> None:
     """300 accepted raw sends of 600 KB through a set: the server keeps the newest for
     /_sesmock/ within its byte budget, counts the rest as dropped, and its memory stays
     bounded."""
-    (tmp_path / "sets.yaml").write_text(
-        "configuration_sets:\n"
-        "  - Name: sending\n"
-        "    EventDestinations:\n"
-        "      - Name: to-sns\n"
-        "        Enabled: true\n"
-        "        MatchingEventTypes: [send, delivery]\n"
-        "        SNSDestination: {TopicARN: 'arn:aws:sns:us-east-1:123456789012:events'}\n"
-    )
+    (tmp_path / "sets.yaml").write_text(SENDING_YAML)
     with serve(tmp_path, "--yaml", str(tmp_path / "sets.yaml"), "--rate-limit", "off") as (
         process,
         url,

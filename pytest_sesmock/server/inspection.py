@@ -28,8 +28,10 @@ from ..core.faults import Faults, configuration_set_of
 from ..core.pipeline import Pipeline
 from ..errors import DeclarationError, SesError, UnknownNameError, did_you_mean
 from ..protocols.base import Answer
+from ..sending.assertions import event_type
+from ..sending.assertions import matches as event_matches
 from ..state.backend import STATE_LOCK, Checkpoint
-from ..state.records import EVENT_TYPES, PublishedEvent, Records, SentMessage
+from ..state.records import PublishedEvent, Records, SentMessage
 from . import views
 
 PREFIX = "/_sesmock/"
@@ -110,9 +112,19 @@ class Inspection:
         self._static: dict[str, bytes] = {}
         routes: dict[str, dict[str, Callable[[dict[str, str], bytes], Answer]]] = {
             "health": {"GET": self._health},
-            "messages": {"GET": self._messages, "DELETE": self._clear_messages},
-            "events": {"GET": self._events, "DELETE": self._clear_events},
-            "calls": {"GET": self._calls, "DELETE": self._clear_calls},
+            "messages": {
+                "GET": self._messages,
+                # The messages and their events: an event is about a message.
+                "DELETE": self._clearer("messages", _messages_of, Records.clear_events),
+            },
+            "events": {
+                "GET": self._events,
+                "DELETE": self._clearer("events", _events_of, Records.clear_published),
+            },
+            "calls": {
+                "GET": self._calls,
+                "DELETE": self._clearer("calls", _calls_of, Records.clear_calls),
+            },
             "configuration-sets": {
                 "GET": self._sets,
                 "POST": self._declare,
@@ -302,24 +314,22 @@ class Inspection:
     def _events(self, filters: dict[str, str], body: bytes) -> Answer:
         allowed = ("message_id", "type", "configuration_set", "destination", "published")
         _known(filters, allowed, "events")
-        kind = _event_type(filters.get("type"))
+        # The names and filters the in-process assertions take (``events_of``), read as they are.
+        kind = event_type(filters["type"]) if "type" in filters else None
         published = _flag(filters, "published")
-        wanted = {key: filters.get(key) for key in ("message_id", "configuration_set")}
-        destination = filters.get("destination")
-        events = list(self.records.events)
+        wanted: dict[str, str] = {
+            key: filters[key]
+            for key in ("message_id", "configuration_set", "destination")
+            if key in filters
+        }
+        held = list(self.records.events)
         listed = [
             views.event(event)
-            for event in reversed(events)
-            if (kind is None or event.event_type == kind)
+            for event in reversed(held)
+            if event_matches(event, kind, wanted)
             and (published is None or (event.delivery == views.PUBLISHED) == published)
-            and (wanted["message_id"] is None or event.message_id == wanted["message_id"])
-            and (
-                wanted["configuration_set"] is None
-                or event.configuration_set == wanted["configuration_set"]
-            )
-            and (destination is None or event.destination == destination)
         ]
-        return self._listing("events", listed, len(events), self.records.dropped.events)
+        return self._listing("events", listed, len(held), self.records.dropped.events)
 
     def _calls(self, filters: dict[str, str], body: bytes) -> Answer:
         allowed = ("api", "operation", "region", "account", "configuration_set", "status", "error")
@@ -376,32 +386,25 @@ class Inspection:
 
     # -- changing ----------------------------------------------------------------------------
 
-    def _clear_messages(self, filters: dict[str, str], body: bytes) -> Answer:
-        _no_filters(filters, "messages")
-        with STATE_LOCK:
-            count = len(self.records.messages)
-            self.records.clear_events()
-        return _json({"deleted": count})
+    def _clearer(
+        self, name: str, held: Callable[[Records], list[Any]], clear: Callable[[Records], None]
+    ) -> Callable[[dict[str, str], bytes], Answer]:
+        """``DELETE /_sesmock/NAME``: forget what ``held`` lists (``clear`` does), say how many."""
+
+        def delete(filters: dict[str, str], body: bytes) -> Answer:
+            _no_filters(filters, name)
+            with STATE_LOCK:
+                count = len(held(self.records))
+                clear(self.records)
+            return _json({"deleted": count})
+
+        return delete
 
     def _forget(self, message_id: str) -> Answer:
         with STATE_LOCK:
             if not self.records.forget_message(message_id):
                 raise _refuse("NotFound", f"no message {message_id!r} is held", 404)
         return _json({"deleted": 1})
-
-    def _clear_events(self, filters: dict[str, str], body: bytes) -> Answer:
-        _no_filters(filters, "events")
-        with STATE_LOCK:
-            count = len(self.records.events)
-            self.records.clear_published()
-        return _json({"deleted": count})
-
-    def _clear_calls(self, filters: dict[str, str], body: bytes) -> Answer:
-        _no_filters(filters, "calls")
-        with STATE_LOCK:
-            count = len(self.records.calls)
-            self.records.clear_calls()
-        return _json({"deleted": count})
 
     def _declare(self, filters: dict[str, str], body: bytes) -> Answer:
         _no_filters(filters, "configuration-sets")
@@ -547,26 +550,16 @@ def _status(text: str | None) -> int | None:
     return int(text)
 
 
-_SPELLINGS = {
-    spelling.lower(): name
-    for name, (v2, _bridge, metric) in EVENT_TYPES.items()
-    for spelling in (name, v2, metric)
-}
+def _messages_of(records: Records) -> list[Any]:
+    return records.messages
 
 
-def _event_type(text: str | None) -> str | None:
-    """An event type as events name it (``Send``, ``Rendering Failure``), from any of SES's
-    spellings of it (``RENDERING_FAILURE``, ``renderingFailure``...)."""
-    if text is None:
-        return None
-    found = _SPELLINGS.get(text.lower()) or _SPELLINGS.get(text.lower().replace("_", ""))
-    if found is None:
-        raise _refuse(
-            "InvalidParameter",
-            f"type={text!r} is not an event type{did_you_mean(text, EVENT_TYPES)} "
-            f"Types: {', '.join(EVENT_TYPES)}",
-        )
-    return found
+def _events_of(records: Records) -> list[Any]:
+    return records.events
+
+
+def _calls_of(records: Records) -> list[Any]:
+    return records.calls
 
 
 def _events_by_message(events: list[PublishedEvent]) -> dict[str, list[PublishedEvent]]:
